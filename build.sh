@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# build.sh — the one entry point. Usage: ./build.sh [build|test|demo [ARGS]|bench|stress|pack|clean]
+#   build  (default) native library + generated binding + managed projects, Release, into build/
+#   test   build, then every test suite: native ctest, the native suite under sanitizers, NUnit
+#   demo   build, then run build/bin/signals-demo with ARGS (default: serve)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+BUILD=$ROOT/build
+JOBS=${JOBS:-2}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# Debian packages the build needs, by the command that proves each is there.
+declare -A PACKAGE_FOR=([cmake]=cmake [gcc]=gcc [swig]=swig [make]=make [nm]=binutils)
+
+ensure_packages() {
+  local missing=()
+  for command in "${!PACKAGE_FOR[@]}"; do
+    command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGE_FOR[$command]}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "error: missing packages; install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "error: the .NET 10 SDK is required (dotnet on PATH)" >&2
+    exit 1
+  fi
+}
+
+build_native() {
+  log "native library and generated binding"
+  cmake -S "$ROOT" -B "$BUILD/native" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
+  cmake --build "$BUILD/native" -j "$JOBS"
+}
+
+build_managed() {
+  [ -n "$(dotnet sln Signals.sln list 2>/dev/null | grep -E '\.csproj$' || true)" ] || return 0
+  log "managed projects"
+  dotnet build Signals.sln -c Release -nologo -v quiet -p:SignalsNativeDir="$BUILD/native" "$@"
+}
+
+build_all() {
+  ensure_packages
+  build_native
+  build_managed
+}
+
+# The native suite again under sanitizers, each in its own build folder without the binding.
+# TSan needs a smaller address-space randomisation on newer kernels; run it under setarch -R.
+sanitizer_suite() {
+  local name=$1 sanitize=$2 runner=${3:-}
+  log "native suite under $sanitize"
+  cmake -S "$ROOT" -B "$BUILD/$name" -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON -DSIGNALS_BINDING=OFF \
+    -DSIGNALS_SANITIZE="$sanitize" >/dev/null
+  cmake --build "$BUILD/$name" -j "$JOBS" >/dev/null
+  if [ -n "$runner" ]; then
+    $runner ctest --test-dir "$BUILD/$name" --output-on-failure -j "$JOBS" -L sanitizable
+  else
+    ctest --test-dir "$BUILD/$name" --output-on-failure -j "$JOBS" -L sanitizable
+  fi
+}
+
+run_tests() {
+  build_all
+  log "native suite"
+  ctest --test-dir "$BUILD/native" --output-on-failure -j "$JOBS"
+  sanitizer_suite asan address,undefined
+  sanitizer_suite tsan thread "setarch $(uname -m) -R"
+  if [ -f tests/Signals.Tests/Signals.Tests.csproj ]; then
+    log "NUnit suite"
+    dotnet test tests/Signals.Tests/Signals.Tests.csproj -c Release --no-build -nologo \
+      --logger "console;verbosity=normal" -p:SignalsNativeDir="$BUILD/native"
+  fi
+}
+
+command=${1:-build}
+[ $# -gt 0 ] && shift
+case "$command" in
+  build) build_all ;;
+  test) run_tests ;;
+  demo)
+    build_all
+    exec "$BUILD/bin/signals-demo" "${@:-serve}"
+    ;;
+  clean) rm -rf "$BUILD" ;;
+  *)
+    echo "usage: ./build.sh [build|test|demo [ARGS]|clean]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,172 @@
+/*
+ * signals.h — the public contract of libsignals.
+ *
+ * libsignals turns POSIX signals into fixed-size records in a self-pipe. A real, async-signal-safe
+ * handler (native/src/handler.c) writes one record per delivery; a reader (any ordinary thread) waits
+ * on the pipe, drains it, and acts outside signal context. This is the only header the C# binding is
+ * generated from (managed/Signals.Interop/signals.i).
+ *
+ * Conventions:
+ *  - every export starts with `signals_`; unless a line says otherwise a function returns 0 on
+ *    success and -1 with errno set on failure;
+ *  - EINVAL: the signal number is outside 1..SIGRTMAX (or another argument is out of range);
+ *    EPERM: the signal is refused (signals_refusal_reason() says why);
+ *  - signal sets are 64-bit masks: bit (n - 1) stands for signal n (Linux has signals 1..64).
+ *
+ * fork(): the pipe and the handlers are inherited, but a handler running in a child process records
+ * nothing (it compares getpid() with the owner's pid) and only chains, so a parent never reads its
+ * children's deliveries. A child that wants to receive signals itself calls signals_reset_after_fork().
+ * The pipe is close-on-exec; exec() resets caught signals to SIG_DFL as usual.
+ */
+#ifndef SIGNALS_H
+#define SIGNALS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SIGNALS_API __attribute__((visibility("default")))
+#else
+#define SIGNALS_API
+#endif
+
+/* One delivery. Fixed size (40 bytes) so that every write into the pipe is atomic (<= PIPE_BUF). */
+typedef struct signals_record {
+    int32_t signo;        /* the signal number */
+    int32_t code;         /* si_code: SI_USER, SI_QUEUE, SI_TIMER, SI_KERNEL, SI_TKILL, CLD_*, ... */
+    int32_t sender_pid;   /* si_pid (0 when the kernel sent it) */
+    uint32_t sender_uid;  /* si_uid */
+    int64_t value;        /* si_value (sival_ptr as an integer; sival_int in the low 32 bits) */
+    int64_t timestamp_ns; /* CLOCK_MONOTONIC at delivery */
+    uint32_t coalesced;   /* 0 for a delivery; N > 0 for N deliveries whose records did not fit */
+    uint32_t reserved;    /* always 0 */
+} signals_record;
+
+/* What a subscription does with the action that was there before it. */
+#define SIGNALS_POLICY_HANDLE 1  /* record only: replaces the previous action (like signal.signal) */
+#define SIGNALS_POLICY_OBSERVE 2 /* record, then call the previous handler function (not SIG_DFL/IGN) */
+
+/* The disposition of a signal, as signals_disposition() reports it. */
+#define SIGNALS_DISPOSITION_DEFAULT 0 /* SIG_DFL */
+#define SIGNALS_DISPOSITION_IGNORED 1 /* SIG_IGN */
+#define SIGNALS_DISPOSITION_OURS 2    /* our handler */
+#define SIGNALS_DISPOSITION_FOREIGN 3 /* a native handler installed by someone else (e.g. the runtime) */
+
+/* si_code of a record that stands for deliveries lost to a full pipe (coalesced > 0). */
+#define SIGNALS_CODE_COALESCED 0x7fff0001
+
+/* --- lifetime ---------------------------------------------------------------------------------- */
+
+/* Creates the pipe if needed (idempotent, thread-safe; every other call does it lazily). 0 / -1 errno. */
+SIGNALS_API int signals_init(void);
+/* Restores every installed signal, closes the pipe. Idempotent. Later calls re-create it. 0 / -1 errno. */
+SIGNALS_API int signals_shutdown(void);
+/* In a forked child: forget the parent's pipe and state, create our own; handlers stay. 0 / -1 errno. */
+SIGNALS_API int signals_reset_after_fork(void);
+
+/* --- dispositions ------------------------------------------------------------------------------ */
+
+/* NULL if signo may be installed; otherwise a static English sentence saying why not. Never fails. */
+SIGNALS_API const char *signals_refusal_reason(int signo);
+/* Installs our handler with a policy (SIGNALS_POLICY_*); the previous action is saved. 0 / -1 EINVAL EPERM. */
+SIGNALS_API int signals_install(int signo, int policy);
+/* Our handler stays but stops recording and only chains (or is reinstalled by signals_install). 0 / -1. */
+SIGNALS_API int signals_uninstall(int signo);
+/* Restores the saved previous action if the current one is still ours (returns 0); if someone replaced
+ * ours, leaves theirs alone and keeps ours as a disabled pass-through (returns 1). -1 EINVAL ENOENT. */
+SIGNALS_API int signals_restore(int signo);
+/* Sets SIG_DFL (ignore = 0) or SIG_IGN (ignore = 1); forgets any saved action. 0 / -1 EINVAL EPERM. */
+SIGNALS_API int signals_set_builtin(int signo, int ignore);
+/* The current disposition (SIGNALS_DISPOSITION_*), or -1 EINVAL. */
+SIGNALS_API int signals_disposition(int signo);
+/* The policy we installed with (SIGNALS_POLICY_*), or 0 when not installed; -1 EINVAL. */
+SIGNALS_API int signals_policy(int signo);
+/* The disposition of the action saved when we installed (what restore would put back); -1 EINVAL ENOENT. */
+SIGNALS_API int signals_previous_disposition(int signo);
+
+/* --- tamper check ------------------------------------------------------------------------------ */
+
+/* Mask of installed signals whose current action is no longer our handler. Never fails. */
+SIGNALS_API uint64_t signals_tampered(void);
+/* Points signo at our handler again, keeping the previous action saved at install. 0 / -1 EINVAL ENOENT. */
+SIGNALS_API int signals_reinstall(int signo);
+
+/* --- reader side ------------------------------------------------------------------------------- */
+
+/* Reads up to max records (never blocks). When the pipe is empty, adds one record per signal with
+ * deliveries that did not fit (coalesced = their number). Returns the count (0: nothing), -1 errno.
+ * One reader at a time (a mutex serialises concurrent callers). */
+SIGNALS_API int signals_read(signals_record *records, int max);
+/* Waits until records may be read, a wake, or timeout_ms (-1: forever). 1 ready, 0 timeout, -1 errno. */
+SIGNALS_API int signals_wait(int timeout_ms);
+/* Wakes signals_wait() (for shutdown). Async-signal-safe. 0 / -1 errno. */
+SIGNALS_API int signals_wake(void);
+/* Deliveries counted by the handler for signo, and how many of them did not fit in the pipe. 0 / -1. */
+SIGNALS_API int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed);
+/* How many records the pipe holds before deliveries start to be coalesced. -1 errno. */
+SIGNALS_API int signals_pipe_capacity(void);
+/* The read end of the pipe, for callers that poll it themselves (e.g. an event loop). -1 errno. */
+SIGNALS_API int signals_read_fd(void);
+
+/* --- sending ----------------------------------------------------------------------------------- */
+
+/* kill(2). 0 / -1 EINVAL EPERM ESRCH. */
+SIGNALS_API int signals_kill(int32_t pid, int signo);
+/* raise(3): to the calling thread. 0 / -1 errno. */
+SIGNALS_API int signals_raise(int signo);
+/* sigqueue(3) with a value (si_code SI_QUEUE). 0 / -1 EAGAIN EINVAL EPERM ESRCH. */
+SIGNALS_API int signals_sigqueue(int32_t pid, int signo, int64_t value);
+/* pthread_kill(3) to a thread handle from signals_thread_self(). 0 / -1 errno. */
+SIGNALS_API int signals_pthread_kill(uint64_t thread, int signo);
+/* The calling thread's pthread_t as an integer. Never fails. */
+SIGNALS_API uint64_t signals_thread_self(void);
+/* tgkill(2): to a thread of this process by its kernel thread id. 0 / -1 errno. */
+SIGNALS_API int signals_thread_kill(int32_t tid, int signo);
+/* The calling thread's kernel thread id. Never fails. */
+SIGNALS_API int32_t signals_thread_id(void);
+/* getpid(2) / getuid(2). Never fail. */
+SIGNALS_API int32_t signals_getpid(void);
+SIGNALS_API uint32_t signals_getuid(void);
+
+/* --- timers ------------------------------------------------------------------------------------ */
+
+/* alarm(2): seconds left on the previous alarm (0 if none). Never fails. */
+SIGNALS_API uint32_t signals_alarm(uint32_t seconds);
+/* setitimer(2), times in microseconds; old values written when the pointers are not NULL. 0 / -1. */
+SIGNALS_API int signals_setitimer(int which, int64_t value_us, int64_t interval_us, int64_t *old_value_us,
+                                  int64_t *old_interval_us);
+/* getitimer(2), times in microseconds. 0 / -1 EINVAL. */
+SIGNALS_API int signals_getitimer(int which, int64_t *value_us, int64_t *interval_us);
+
+/* --- masks and synchronous waits ---------------------------------------------------------------- */
+
+/* pthread_sigmask(3) on the calling thread; how is SIG_BLOCK 0, SIG_UNBLOCK 1, SIG_SETMASK 2. 0 / -1. */
+SIGNALS_API int signals_thread_mask(int how, uint64_t set, uint64_t *old_set);
+/* sigpending(2): signals pending for the thread or the process. 0 / -1 errno. */
+SIGNALS_API int signals_pending(uint64_t *set);
+/* sigtimedwait(2) (timeout_ns < 0: sigwaitinfo) for signals in set, which the caller should have blocked.
+ * Returns the signal number and fills *record; -1 EAGAIN (timeout) EINTR EINVAL. */
+SIGNALS_API int signals_wait_info(uint64_t set, int64_t timeout_ns, signals_record *record);
+/* pause(2): returns when a handler ran on this thread; always -1 EINTR. */
+SIGNALS_API int signals_pause(void);
+
+/* --- names ------------------------------------------------------------------------------------- */
+
+/* SIGRTMIN and SIGRTMAX as this process sees them (computed at run time). Never fail. */
+SIGNALS_API int signals_rtmin(void);
+SIGNALS_API int signals_rtmax(void);
+/* Mask of the signals this system defines (1..SIGRTMAX less glibc's reserved 32..SIGRTMIN-1). */
+SIGNALS_API uint64_t signals_valid_set(void);
+/* Writes "SIGUSR1", "SIGRTMIN+2", ... into buffer (NUL-terminated). Length written, or -1 EINVAL ERANGE. */
+SIGNALS_API int signals_name(int signo, char *buffer, int size);
+/* The description ("User defined signal 1"), static; NULL (EINVAL) for an unknown number. */
+SIGNALS_API const char *signals_description(int signo);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIGNALS_H */

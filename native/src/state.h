@@ -1,0 +1,62 @@
+/*
+ * state.h — the state shared between the signal handler (handler.c) and the rest of the library
+ * (core.c). Everything the handler touches is here, and all of it is lock-free atomics or data that
+ * is published before the handler can see it.
+ */
+#ifndef SIGNALS_STATE_H
+#define SIGNALS_STATE_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "signals.h"
+
+#define SIGNALS_MAX_SIGNO 64
+
+/* Internal policy beyond the public ones: our handler is still installed (someone replaced us and we
+ * could not restore, or the subscription was withdrawn) but it records nothing and only chains. */
+#define SIGNALS_POLICY_PASSTHROUGH 3
+
+struct signals_slot {
+    _Atomic int policy; /* 0 (not ours), SIGNALS_POLICY_HANDLE, _OBSERVE or _PASSTHROUGH */
+    /* The action saved at install, double-buffered: a re-install writes the copy that is not current
+     * and then flips previous_index, so a handler running on another thread never reads a half-written
+     * action. */
+    struct sigaction previous[2];
+    _Atomic int previous_index;
+    _Atomic uint64_t delivered;  /* deliveries recorded by the handler (written or overflowed) */
+    _Atomic uint64_t overflowed; /* deliveries whose record did not fit in the pipe */
+};
+
+extern struct signals_slot signals_slots[SIGNALS_MAX_SIGNO + 1];
+extern _Atomic int signals_record_fd;   /* write end of the record pipe (non-blocking), -1 when closed */
+extern _Atomic int signals_overflow_fd; /* eventfd written when a record did not fit, -1 when closed */
+extern _Atomic pid_t signals_owner_pid; /* only this process records; a forked child does not */
+extern _Atomic int signals_handlers_running; /* handler invocations in flight; close waits for 0 */
+
+void signals_handler(int signo, siginfo_t *info, void *ucontext);
+
+/* Fills a record from a siginfo_t. Pure computation plus clock_gettime (async-signal-safe), so both
+ * the handler and signals_wait_info() use it. pid/uid and value are kept only where the kernel
+ * defines them for that si_code, so callers never see another union member's bytes. */
+static inline void signals_fill_record(signals_record *record, int signo, const siginfo_t *info)
+{
+    int code = info->si_code;
+    int has_sender = code == SI_USER || code == SI_QUEUE || code == SI_TKILL || code == SI_MESGQ ||
+                     (signo == SIGCHLD && code > 0);
+    int has_value = code == SI_QUEUE || code == SI_TIMER || code == SI_MESGQ;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    record->signo = signo;
+    record->code = code;
+    record->sender_pid = has_sender ? info->si_pid : 0;
+    record->sender_uid = has_sender ? info->si_uid : 0;
+    record->value = has_value ? (int64_t)(intptr_t)info->si_value.sival_ptr : 0;
+    record->timestamp_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    record->coalesced = 0;
+    record->reserved = 0;
+}
+
+#endif
