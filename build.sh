@@ -3,6 +3,9 @@
 #   build  (default) native library + generated binding + managed projects, Release, into build/
 #   test   build, then every test suite: native ctest, the native suite under sanitizers, NUnit
 #   demo   build, then run build/bin/signals-demo with ARGS (default: serve)
+#   bench  build, then the benchmark suite (bench/run.sh): prints the table and BENCH lines
+#   stress build, then the reliability scenarios at full size (tests/stress/run.sh full)
+#   pack   build, then NuGet packages into build/packages (managed/pack.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -74,6 +77,10 @@ run_tests() {
   ctest --test-dir "$BUILD/native" --output-on-failure -j "$JOBS"
   sanitizer_suite asan address,undefined
   sanitizer_suite tsan thread "setarch $(uname -m) -R"
+  if [ -x tests/stress/run.sh ]; then
+    log "reliability scenarios, reduced size"
+    tests/stress/run.sh reduced
+  fi
   if [ -f tests/Signals.Tests/Signals.Tests.csproj ]; then
     log "NUnit suite"
     dotnet test tests/Signals.Tests/Signals.Tests.csproj -c Release --no-build -nologo \
@@ -90,9 +97,12 @@ case "$command" in
     build_all
     exec "$BUILD/bin/signals-demo" "${@:-serve}"
     ;;
+  bench) build_all && exec bench/run.sh "$@" ;;
+  stress) build_all && exec tests/stress/run.sh full "$@" ;;
+  pack) build_all && exec managed/pack.sh "$@" ;;
   clean) rm -rf "$BUILD" ;;
   *)
-    echo "usage: ./build.sh [build|test|demo [ARGS]|clean]" >&2
+    echo "usage: ./build.sh [build|test|demo [ARGS]|bench|stress|pack|clean]" >&2
     exit 2
     ;;
 esac

@@ -63,7 +63,7 @@ _Static_assert(offsetof(signals_record, reserved) == 36, "reserved at 36");
 /* Static strings: returned as a pointer, decoded as UTF-8 in C#. */
 %typemap(ctype) const char * "const char *"
 %typemap(imtype) const char * "global::System.IntPtr"
-%typemap(cstype) const char * "string?"
+%typemap(cstype) const char * "string"
 %typemap(out) const char * %{ $result = $1; %}
 %typemap(csout, excode="") const char * {
     return global::System.Runtime.InteropServices.Marshal.PtrToStringUTF8($imcall);

@@ -442,7 +442,13 @@ int signals_pipe_capacity(void)
     if (signals_init() != 0)
         return -1;
     int bytes = fcntl(record_read_fd, F_GETPIPE_SZ);
-    return bytes < 0 ? -1 : bytes / (int)sizeof(signals_record);
+    long page = sysconf(_SC_PAGESIZE);
+    if (bytes < 0 || page <= 0)
+        return -1;
+    /* The kernel keeps a pipe's data in page-sized buffers and never splits one small write across two
+     * of them, so a page holds page / 40 whole records (102 in 4 KiB, not 4096 / 40 = 102.4): a 1 MiB
+     * pipe holds 26112 records, not 1 MiB / 40 = 26214. */
+    return (int)(bytes / page) * (int)(page / (long)sizeof(signals_record));
 }
 
 int signals_read_fd(void)

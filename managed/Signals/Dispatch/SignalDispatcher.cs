@@ -1,0 +1,129 @@
+using Signals.Interop;
+
+namespace Signals.Dispatch;
+
+/// <summary>
+/// The one thread that reads the native record pipe and runs callbacks, outside signal context.
+/// It starts with every handleable signal blocked, so process-directed signals never interrupt it,
+/// and it checks every <see cref="TamperCheckInterval"/> that nobody (System.Native's restore paths)
+/// has overwritten our handlers, reinstalling them when <see cref="SignalEvents.RepairTampering"/> is on.
+/// </summary>
+internal static class SignalDispatcher
+{
+    internal const string ThreadName = "Signals dispatcher";
+    private static readonly TimeSpan TamperCheckInterval = TimeSpan.FromMilliseconds(200);
+
+    private static Thread? _thread;
+    private static volatile bool _stopping;
+    private static long _dispatched;
+    private static int _pauseWaiters;
+    private static readonly object PauseGate = new();
+
+    internal static bool IsDispatcherThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Total events dispatched, for <see cref="SignalEvents.Pause(TimeSpan)"/>.</summary>
+    internal static long Dispatched => Interlocked.Read(ref _dispatched);
+
+    /// <summary>Called with <see cref="SignalRegistry.Gate"/> held.</summary>
+    internal static void EnsureRunning()
+    {
+        if (_thread is { IsAlive: true } && !_stopping)
+            return;
+        _thread?.Join();
+        _stopping = false;
+        NativeResult.Check(Native.SignalsInit(), "Creating the signal pipe");
+        _thread = new Thread(Run) { Name = ThreadName, IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Stops the thread (waits for it unless called from it). Called with the Gate held.</summary>
+    internal static void Stop()
+    {
+        var thread = _thread;
+        if (thread is null)
+            return;
+        _stopping = true;
+        Native.SignalsWake();
+        if (Thread.CurrentThread != thread)
+            thread.Join();
+        _thread = null;
+    }
+
+    private static void BlockHandleableSignals()
+    {
+        ulong mask = 0;
+        foreach (var signal in Signal.ValidSignals)
+            if (signal.CanBeHandled)
+                mask |= 1UL << (signal.Number - 1);
+        NativeResult.Check(Native.SignalsThreadMask(0, mask, out _), "Blocking signals on the dispatcher thread");
+    }
+
+    private static void Run()
+    {
+        BlockHandleableSignals();
+        var records = new NativeRecord[256];
+        long nextTamperCheck = Environment.TickCount64;
+        while (!_stopping)
+        {
+            int count = Native.SignalsRead(ref records[0], records.Length);
+            if (count > 0)
+            {
+                for (int i = 0; i < count; i++)
+                    Dispatch(new SignalEvent(records[i]));
+                WakePauseWaiters();
+                continue;
+            }
+            if (count < 0)
+                Console.Error.WriteLine($"Signals: reading the signal pipe failed (errno {-count}); retrying.");
+            if (Environment.TickCount64 >= nextTamperCheck)
+            {
+                if (SignalEvents.RepairTampering)
+                    SignalEvents.CheckTampering(repair: true);
+                nextTamperCheck = Environment.TickCount64 + (long)TamperCheckInterval.TotalMilliseconds;
+            }
+            Native.SignalsWait((int)TamperCheckInterval.TotalMilliseconds);
+        }
+    }
+
+    private static void Dispatch(in SignalEvent signalEvent)
+    {
+        int number = signalEvent.Signal.Number;
+        foreach (var subscription in SignalRegistry.For(number))
+            subscription.Deliver(signalEvent);
+        Interlocked.Increment(ref _dispatched);
+    }
+
+    private static void WakePauseWaiters()
+    {
+        if (Volatile.Read(ref _pauseWaiters) == 0)
+            return;
+        lock (PauseGate)
+            Monitor.PulseAll(PauseGate);
+    }
+
+    /// <summary>Blocks until the dispatcher has dispatched an event after this call began, or the timeout.</summary>
+    internal static bool WaitForNextDispatch(TimeSpan timeout)
+    {
+        long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (PauseGate)
+        {
+            long seen = Dispatched;
+            Interlocked.Increment(ref _pauseWaiters);
+            try
+            {
+                while (Dispatched == seen)
+                {
+                    long left = deadline - Environment.TickCount64;
+                    if (left <= 0)
+                        return false;
+                    Monitor.Wait(PauseGate, (int)Math.Min(left, int.MaxValue));
+                }
+                return true;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pauseWaiters);
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Signals.Interop;
+
+namespace Signals.Dispatch;
+
+/// <summary>
+/// Who is subscribed to which signal, and the native action that follows from it. Writers hold
+/// <see cref="Gate"/> and publish a new array per change (copy-on-write), so the dispatcher reads the
+/// subscribers of a signal with one volatile load and no lock or allocation.
+/// </summary>
+internal static class SignalRegistry
+{
+    internal static readonly object Gate = new();
+    private static readonly SignalSubscription[][] Subscribers = CreateEmpty();
+
+    // Signals the runtime depends on: Process.WaitForExit (SIGCHLD), the console (SIGCONT, SIGWINCH).
+    // Replacing their previous handler breaks .NET, so Handle chains for them too.
+    private static bool RuntimeDependsOn(int number) => number is 17 or 18 or 28;
+
+    private static SignalSubscription[][] CreateEmpty()
+    {
+        var subscribers = new SignalSubscription[Signal.MaxNumber + 1][];
+        Array.Fill(subscribers, Array.Empty<SignalSubscription>());
+        return subscribers;
+    }
+
+    /// <summary>The current subscribers of a signal (never null; do not modify).</summary>
+    internal static SignalSubscription[] For(int number) => Volatile.Read(ref Subscribers[number]);
+
+    internal static void Add(SignalSubscription subscription)
+    {
+        lock (Gate)
+        {
+            SignalDispatcher.EnsureRunning();
+            var installed = new List<int>();
+            try
+            {
+                foreach (var signal in subscription.Signals)
+                {
+                    int number = signal.Number;
+                    var current = Subscribers[number];
+                    if (Array.IndexOf(current, subscription) >= 0)
+                        continue;
+                    Volatile.Write(ref Subscribers[number], [.. current, subscription]);
+                    installed.Add(number);
+                    ApplyNativeAction(number);
+                }
+            }
+            catch
+            {
+                foreach (int number in installed)
+                    RemoveFrom(number, subscription);
+                throw;
+            }
+        }
+    }
+
+    internal static void Remove(SignalSubscription subscription)
+    {
+        lock (Gate)
+        {
+            foreach (var signal in subscription.Signals)
+                RemoveFrom(signal.Number, subscription);
+        }
+    }
+
+    /// <summary>Every live subscription, for shutdown.</summary>
+    internal static List<SignalSubscription> All()
+    {
+        lock (Gate)
+        {
+            var all = new HashSet<SignalSubscription>();
+            foreach (var subscribers in Subscribers)
+                all.UnionWith(subscribers);
+            return [.. all];
+        }
+    }
+
+    private static void RemoveFrom(int number, SignalSubscription subscription)
+    {
+        var current = Subscribers[number];
+        int index = Array.IndexOf(current, subscription);
+        if (index < 0)
+            return;
+        Volatile.Write(ref Subscribers[number], [.. current[..index], .. current[(index + 1)..]]);
+        ApplyNativeAction(number);
+    }
+
+    /// <summary>
+    /// Makes the native action match the subscribers: none → the saved previous action is restored;
+    /// any Handle subscriber → SIGNALS_POLICY_HANDLE (except where the runtime depends on chaining);
+    /// otherwise SIGNALS_POLICY_OBSERVE.
+    /// </summary>
+    private static void ApplyNativeAction(int number)
+    {
+        var subscribers = Subscribers[number];
+        var name = new Signal(number).Name;
+        if (subscribers.Length == 0)
+        {
+            int restored = Native.SignalsRestore(number);
+            if (restored < 0 && -restored != NativeResult.ENOENT)
+                NativeResult.Check(restored, $"Restoring the previous action of {name}");
+            return;
+        }
+        bool handle = !RuntimeDependsOn(number) && subscribers.Any(s => s.Options.Policy == SignalPolicy.Handle);
+        int policy = handle ? NativeConstants.PolicyHandle : NativeConstants.PolicyObserve;
+        NativeResult.Check(Native.SignalsInstall(number, policy), $"Installing the handler for {name}");
+    }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel;
+
+namespace Signals.Interop;
+
+/// <summary>
+/// Turns the binding's results into exceptions. The SWIG wrapper returns -errno for a failed call
+/// (signals.i explains why), so no errno has to survive the trip back into managed code.
+/// </summary>
+internal static class NativeResult
+{
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int ESRCH = 3;
+    public const int EINTR = 4;
+    public const int EAGAIN = 11;
+    public const int EINVAL = 22;
+
+    /// <summary>Returns <paramref name="result"/> when it is not an error, else throws for <paramref name="what"/>.</summary>
+    public static int Check(int result, string what)
+    {
+        if (result >= 0)
+            return result;
+        int errno = -result;
+        throw errno switch
+        {
+            EINVAL => new ArgumentOutOfRangeException(null, $"{what}: invalid argument (EINVAL)."),
+            ESRCH => new ArgumentException($"{what}: no such process or thread (ESRCH)."),
+            EPERM => new UnauthorizedAccessException($"{what}: operation not permitted (EPERM)."),
+            _ => new Win32Exception(errno, $"{what}: {new Win32Exception(errno).Message} (errno {errno})."),
+        };
+    }
+}

@@ -1,0 +1,92 @@
+using Signals.Dispatch;
+using Signals.Interop;
+
+namespace Signals;
+
+/// <summary>
+/// Python's <c>signal.signal</c> / <c>getsignal</c> / SIG_DFL / SIG_IGN: one handler per signal that replaces
+/// the previous disposition and hands it back. It lives beside any <see cref="SignalEvents.Subscribe(Signal, Action{SignalEvent}, SubscriptionOptions?)"/>
+/// subscriptions; its callback runs on the dispatcher thread like theirs.
+/// </summary>
+public static class SignalHandlers
+{
+    private static readonly SignalSubscription?[] Handlers = new SignalSubscription?[Signal.MaxNumber + 1];
+
+    /// <summary>Installs <paramref name="handler"/> for <paramref name="signal"/>; returns what was there before.</summary>
+    /// <exception cref="ArgumentException">The signal cannot be handled (the message says why).</exception>
+    public static SignalDisposition Set(Signal signal, Action<SignalEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        signal.EnsureHandleable(nameof(signal));
+        lock (SignalRegistry.Gate)
+        {
+            var previous = Get(signal);
+            var replaced = Handlers[signal.Number];
+            Handlers[signal.Number] = SignalEvents.Subscribe(signal, handler);
+            replaced?.Dispose();
+            return previous;
+        }
+    }
+
+    /// <summary>
+    /// Sets SIG_DFL (<see cref="SignalDisposition.Default"/>) or SIG_IGN (<see cref="SignalDisposition.Ignored"/>);
+    /// passing back a disposition returned earlier restores it when it is one of those two or a managed handler.
+    /// Returns what was there before.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Other subscriptions still receive the signal, or the disposition is a native handler.</exception>
+    public static SignalDisposition Set(Signal signal, SignalDisposition disposition)
+    {
+        ArgumentNullException.ThrowIfNull(disposition);
+        if (disposition.Kind == SignalDispositionKind.Managed && disposition.Handler is not null)
+            return Set(signal, disposition.Handler);
+        signal.EnsureHandleable(nameof(signal));
+        lock (SignalRegistry.Gate)
+        {
+            var previous = Get(signal);
+            if (disposition.Kind is SignalDispositionKind.Native or SignalDispositionKind.Managed)
+                throw new InvalidOperationException(
+                    $"{signal}: a native handler cannot be set from managed code; use Restore to put back the action that was there before our handler.");
+            int others = SignalRegistry.For(signal.Number).Length - (Handlers[signal.Number] is null ? 0 : 1);
+            if (others > 0)
+                throw new InvalidOperationException(
+                    $"{signal} still has {others} subscription(s); dispose them before setting {disposition}.");
+            Handlers[signal.Number]?.Dispose();
+            Handlers[signal.Number] = null;
+            NativeResult.Check(Native.SignalsSetBuiltin(signal.Number, disposition.Kind == SignalDispositionKind.Ignored ? 1 : 0),
+                $"Setting {disposition} for {signal}");
+            return previous;
+        }
+    }
+
+    /// <summary>Python's <c>getsignal</c>: what is installed for <paramref name="signal"/> now.</summary>
+    public static SignalDisposition Get(Signal signal)
+    {
+        if (signal.Number == 0)
+            throw new ArgumentException("The default Signal value is not a signal.", nameof(signal));
+        int kind = NativeResult.Check(Native.SignalsDisposition(signal.Number), $"Reading the disposition of {signal}");
+        return kind switch
+        {
+            NativeConstants.DispositionDefault => SignalDisposition.Default,
+            NativeConstants.DispositionIgnored => SignalDisposition.Ignored,
+            NativeConstants.DispositionOurs => SignalDisposition.Managed(Handlers[signal.Number] is { IsDisposed: false } handler ? handler.Callback : null,
+                SignalRegistry.For(signal.Number).Length),
+            _ => SignalDisposition.Native,
+        };
+    }
+
+    /// <summary>
+    /// Removes the handler set with <see cref="Set(Signal, Action{SignalEvent})"/>. When no subscription is left,
+    /// the action that was there before ours is restored. Returns false when there was no handler.
+    /// </summary>
+    public static bool Restore(Signal signal)
+    {
+        signal.EnsureHandleable(nameof(signal));
+        lock (SignalRegistry.Gate)
+        {
+            var handler = Handlers[signal.Number];
+            Handlers[signal.Number] = null;
+            handler?.Dispose();
+            return handler is not null;
+        }
+    }
+}

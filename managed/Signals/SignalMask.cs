@@ -1,0 +1,68 @@
+using Signals.Interop;
+
+namespace Signals;
+
+/// <summary>
+/// Python's <c>pthread_sigmask</c> and <c>sigpending</c>, plus the real <c>sigwaitinfo</c>/<c>sigtimedwait</c>
+/// for signals blocked on the calling thread. These act on the calling thread only. In .NET a signal sent to the
+/// process may land on any thread that does not block it, so a blocked-signal wait sees thread-directed signals
+/// (<see cref="SignalSender.ThreadKill"/>, <see cref="SignalSender.PthreadKill"/>) reliably; for process-directed
+/// ones use <see cref="SignalEvents.Wait(IEnumerable{Signal}, TimeSpan)"/>.
+/// </summary>
+public static class SignalMask
+{
+    /// <summary>Blocks <paramref name="signals"/> on the calling thread; returns the previous mask.</summary>
+    public static IReadOnlyList<Signal> Block(IEnumerable<Signal> signals) => Change(0, signals);
+
+    /// <summary>Unblocks <paramref name="signals"/> on the calling thread; returns the previous mask.</summary>
+    public static IReadOnlyList<Signal> Unblock(IEnumerable<Signal> signals) => Change(1, signals);
+
+    /// <summary>Replaces the calling thread's mask; returns the previous one.</summary>
+    public static IReadOnlyList<Signal> Set(IEnumerable<Signal> signals) => Change(2, signals);
+
+    /// <summary>The calling thread's current mask.</summary>
+    public static IReadOnlyList<Signal> Current => Change(0, []);
+
+    /// <summary>Signals pending for the calling thread or the process (sigpending).</summary>
+    public static IReadOnlyList<Signal> Pending()
+    {
+        NativeResult.Check(Native.SignalsPending(out ulong pending), "Reading pending signals");
+        return SignalSet.FromMask(pending).ToArray();
+    }
+
+    /// <summary>
+    /// sigtimedwait: takes one of <paramref name="signals"/> (which must be blocked on this thread) off the
+    /// pending set; null after <paramref name="timeout"/>.
+    /// </summary>
+    public static SignalEvent? WaitBlocked(IEnumerable<Signal> signals, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        SignalEvents.ValidateTimeout(timeout);
+        var list = signals.ToArray();
+        if (list.Length == 0)
+            throw new ArgumentException("At least one signal is needed.", nameof(signals));
+        long nanoseconds = timeout == Timeout.InfiniteTimeSpan ? -1 : timeout.Ticks * 100;
+        var record = default(NativeRecord);
+        while (true)
+        {
+            int result = Native.SignalsWaitInfo(SignalSet.ToMask(list), nanoseconds, ref record);
+            if (result > 0)
+                return new SignalEvent(record);
+            if (result == -NativeResult.EAGAIN)
+                return null;
+            if (result != -NativeResult.EINTR) // a handler ran on this thread: wait again
+                NativeResult.Check(result, $"Waiting for {string.Join(", ", list)}");
+        }
+    }
+
+    private static IReadOnlyList<Signal> Change(int how, IEnumerable<Signal> signals)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        var list = signals.ToArray();
+        foreach (var signal in list)
+            if (signal.Number == 0)
+                throw new ArgumentException("The default Signal value is not a signal.", nameof(signals));
+        NativeResult.Check(Native.SignalsThreadMask(how, SignalSet.ToMask(list), out ulong old), "Changing the thread's signal mask");
+        return SignalSet.FromMask(old).ToArray();
+    }
+}

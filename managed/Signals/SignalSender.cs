@@ -1,0 +1,53 @@
+using Signals.Interop;
+
+namespace Signals;
+
+/// <summary>Sending signals: Python's <c>os.kill</c>, <c>raise_signal</c>, <c>pthread_kill</c>, plus <c>sigqueue</c>.</summary>
+public static class SignalSender
+{
+    /// <summary>Sends <paramref name="signal"/> to process <paramref name="pid"/> (kill(2); pid 0 or negative: a process group).</summary>
+    /// <exception cref="ArgumentException">No such process.</exception>
+    /// <exception cref="UnauthorizedAccessException">Not permitted to signal that process.</exception>
+    public static void Kill(int pid, Signal signal) =>
+        NativeResult.Check(Native.SignalsKill(pid, Checked(signal)), $"Sending {signal} to process {pid}");
+
+    /// <summary>Whether process <paramref name="pid"/> exists and may be signalled (kill with signal 0).</summary>
+    public static bool CanSignal(int pid) => Native.SignalsKill(pid, 0) == 0;
+
+    /// <summary>Sends <paramref name="signal"/> to the calling thread (raise(3)), like Python's <c>raise_signal</c>.</summary>
+    public static void Raise(Signal signal) =>
+        NativeResult.Check(Native.SignalsRaise(Checked(signal)), $"Raising {signal}");
+
+    /// <summary>Sends <paramref name="signal"/> to process <paramref name="pid"/> with a value (sigqueue(3)).</summary>
+    /// <exception cref="InvalidOperationException">The receiver's queue of pending signals is full (EAGAIN).</exception>
+    public static void Queue(int pid, Signal signal, long value)
+    {
+        int result = Native.SignalsSigqueue(pid, Checked(signal), value);
+        if (result == -NativeResult.EAGAIN)
+            throw new InvalidOperationException($"Sending {signal} to process {pid} with sigqueue: the limit of queued signals (RLIMIT_SIGPENDING) is reached.");
+        NativeResult.Check(result, $"Sending {signal} with value {value} to process {pid}");
+    }
+
+    /// <summary>The calling thread's pthread handle, for <see cref="PthreadKill"/> (Python's <c>threading.get_ident()</c>).</summary>
+    public static ulong CurrentThreadHandle => Native.SignalsThreadSelf();
+
+    /// <summary>The calling thread's kernel thread id, for <see cref="ThreadKill"/>.</summary>
+    public static int CurrentThreadId => Native.SignalsThreadId();
+
+    /// <summary>Sends <paramref name="signal"/> to a thread of this process by its pthread handle (pthread_kill(3)).</summary>
+    public static void PthreadKill(ulong threadHandle, Signal signal) =>
+        NativeResult.Check(Native.SignalsPthreadKill(threadHandle, Checked(signal)), $"Sending {signal} to thread {threadHandle:x}");
+
+    /// <summary>Sends <paramref name="signal"/> to a thread of this process by its kernel thread id (tgkill(2)).</summary>
+    public static void ThreadKill(int threadId, Signal signal) =>
+        NativeResult.Check(Native.SignalsThreadKill(threadId, Checked(signal)), $"Sending {signal} to thread {threadId}");
+
+    /// <summary>This process's id (getpid).</summary>
+    public static int ProcessId => Native.SignalsGetpid();
+
+    /// <summary>This process's real user id (getuid): what receivers see as <see cref="SignalEvent.SenderUid"/>.</summary>
+    public static uint UserId => Native.SignalsGetuid();
+
+    private static int Checked(Signal signal) =>
+        signal.Number != 0 ? signal.Number : throw new ArgumentException("The default Signal value is not a signal.", nameof(signal));
+}

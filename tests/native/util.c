@@ -1,0 +1,213 @@
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+int64_t monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+int64_t monotonic_ms(void)
+{
+    return monotonic_ns() / 1000000;
+}
+
+void sleep_ms(int ms)
+{
+    struct timespec duration = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+    while (nanosleep(&duration, &duration) != 0 && errno == EINTR) {
+    }
+}
+
+static void add_records(int signo, const signals_record *records, int count, struct collected *out)
+{
+    for (int i = 0; i < count; i++) {
+        const signals_record *record = &records[i];
+        if (signo != 0 && record->signo != signo) {
+            fprintf(stderr, "unexpected record: signo %d code %d (waiting for signal %d)\n", record->signo,
+                    record->code, signo);
+            exit(1);
+        }
+        CHECK_EQ(0, record->reserved);
+        if (record->coalesced > 0) {
+            CHECK_EQ(SIGNALS_CODE_COALESCED, record->code);
+            out->coalesced += record->coalesced;
+            out->coalesced_records++;
+            out->deliveries += record->coalesced;
+        } else {
+            CHECK(record->code != SIGNALS_CODE_COALESCED);
+            if (out->stored < (int)(sizeof out->record / sizeof out->record[0]))
+                out->record[out->stored++] = *record;
+            out->records++;
+            out->deliveries++;
+        }
+    }
+}
+
+void collect(int signo, uint64_t deliveries, struct collected *out)
+{
+    memset(out, 0, sizeof *out);
+    int64_t deadline = monotonic_ms() + DEADLINE_MS;
+    static signals_record records[256];
+    while (out->deliveries < deliveries) {
+        int64_t left = deadline - monotonic_ms();
+        if (left <= 0) {
+            fprintf(stderr, "timed out after %d ms: read %llu of %llu deliveries of signal %d\n", DEADLINE_MS,
+                    (unsigned long long)out->deliveries, (unsigned long long)deliveries, signo);
+            exit(1);
+        }
+        int ready = signals_wait((int)left);
+        CHECK(ready >= 0);
+        int count = signals_read(records, 256);
+        CHECK(count >= 0);
+        add_records(signo, records, count, out);
+    }
+    CHECK_EQ(deliveries, out->deliveries);
+}
+
+signals_record collect_one(int signo)
+{
+    struct collected got;
+    collect(signo, 1, &got);
+    CHECK_EQ(1, got.records);
+    expect_nothing_more();
+    return got.record[0];
+}
+
+void expect_nothing_more(void)
+{
+    signals_record record;
+    int count = signals_read(&record, 1);
+    if (count != 0)
+        fprintf(stderr, "unexpected record: signo %d code %d coalesced %u\n", record.signo, record.code,
+                record.coalesced);
+    CHECK_EQ(0, count);
+}
+
+void drain_all(struct collected *out)
+{
+    memset(out, 0, sizeof *out);
+    static signals_record records[1024];
+    /* Ordinary records first; coalesced ones only once the pipe is empty; then 0. */
+    for (;;) {
+        int count = signals_read(records, 1024);
+        CHECK(count >= 0);
+        if (count == 0)
+            return;
+        add_records(0, records, count, out);
+    }
+}
+
+_Atomic uint64_t foreign_calls;
+_Atomic int foreign_last_signo;
+_Atomic int foreign_last_code;
+_Atomic int foreign_errno_on_entry;
+_Atomic int foreign_clobbers_errno;
+
+void foreign_siginfo_handler(int signo, siginfo_t *info, void *ucontext)
+{
+    (void)ucontext;
+    atomic_store(&foreign_errno_on_entry, errno);
+    atomic_store(&foreign_last_signo, signo);
+    atomic_store(&foreign_last_code, info->si_code);
+    atomic_fetch_add(&foreign_calls, 1);
+    if (atomic_load(&foreign_clobbers_errno))
+        errno = EIO;
+}
+
+void foreign_plain_handler(int signo)
+{
+    atomic_store(&foreign_errno_on_entry, errno);
+    atomic_store(&foreign_last_signo, signo);
+    atomic_fetch_add(&foreign_calls, 1);
+    if (atomic_load(&foreign_clobbers_errno))
+        errno = EIO;
+}
+
+void set_foreign_siginfo(int signo)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = foreign_siginfo_handler;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    CHECK_EQ(0, sigaction(signo, &action, NULL));
+}
+
+void set_foreign_plain(int signo)
+{
+    set_action(signo, foreign_plain_handler);
+}
+
+void set_action(int signo, void (*handler)(int))
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = handler;
+    action.sa_flags = SA_RESTART;
+    CHECK_EQ(0, sigaction(signo, &action, NULL));
+}
+
+struct sigaction current_action(int signo)
+{
+    struct sigaction action;
+    CHECK_EQ(0, sigaction(signo, NULL, &action));
+    return action;
+}
+
+pid_t spawn(int (*child)(void *), void *argument)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0)
+        _exit(child(argument));
+    return pid;
+}
+
+void expect_exit(pid_t pid, int code)
+{
+    int status;
+    pid_t result;
+    while ((result = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+    }
+    CHECK_EQ(pid, result);
+    if (!WIFEXITED(status))
+        fprintf(stderr, "child %d did not exit normally (status 0x%x)\n", (int)pid, status);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(code, WEXITSTATUS(status));
+}
+
+static int compare_ints(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+int open_fds(int *fds, int max)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    CHECK(dir != NULL);
+    int own = dirfd(dir), count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        int fd = atoi(entry->d_name);
+        if (fd == own)
+            continue;
+        CHECK(count < max);
+        fds[count++] = fd;
+    }
+    closedir(dir);
+    qsort(fds, (size_t)count, sizeof *fds, compare_ints);
+    return count;
+}
