@@ -81,6 +81,10 @@ run_tests() {
     log "reliability scenarios, reduced size"
     tests/stress/run.sh reduced
   fi
+  if [ -x tests/package/run.sh ]; then
+    log "the NuGet package, consumed as shipped"
+    tests/package/run.sh
+  fi
   if [ -f tests/Signals.Tests/Signals.Tests.csproj ]; then
     log "NUnit suite"
     dotnet test tests/Signals.Tests/Signals.Tests.csproj -c Release --no-build -nologo \
