@@ -96,11 +96,12 @@ SIGNALS_API int signals_reinstall(int signo);
 
 /* --- reader side ------------------------------------------------------------------------------- */
 
-/* Reads up to max records (never blocks). When the pipe is empty, adds one record per signal with
+/* Reads up to max records (never blocks). Once the pipe is drained, adds one record per signal with
  * deliveries that did not fit (coalesced = their number). Returns the count (0: nothing), -1 errno.
  * One reader at a time (a mutex serialises concurrent callers). */
 SIGNALS_API int signals_read(signals_record *records, int max);
-/* Waits until records may be read, a wake, or timeout_ms (-1: forever). 1 ready, 0 timeout, -1 errno. */
+/* Waits until records may be read, a wake, or timeout_ms (-1: forever); consumes the wake/overflow
+ * notification, so call signals_read() after it returns 1. 1 ready, 0 timeout, -1 errno. */
 SIGNALS_API int signals_wait(int timeout_ms);
 /* Wakes signals_wait() (for shutdown). Async-signal-safe. 0 / -1 errno. */
 SIGNALS_API int signals_wake(void);

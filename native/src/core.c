@@ -18,6 +18,7 @@
 struct signals_slot signals_slots[SIGNALS_MAX_SIGNO + 1];
 _Atomic int signals_record_fd = -1;
 _Atomic int signals_overflow_fd = -1;
+_Atomic uint64_t signals_overflow_total;
 _Atomic pid_t signals_owner_pid;
 _Atomic int signals_handlers_running;
 
@@ -25,6 +26,7 @@ _Atomic int signals_handlers_running;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int record_read_fd = -1;
 static uint64_t overflow_reported[SIGNALS_MAX_SIGNO + 1]; /* overflowed deliveries already read */
+static uint64_t overflow_total_reported; /* signals_overflow_total when the last full scan began */
 
 /* Bigger than the default 64 KiB so a burst of queued real-time signals fits: 1 MiB is the default
  * /proc/sys/fs/pipe-max-size an unprivileged process may ask for. */
@@ -88,6 +90,8 @@ static void close_pipe_locked(void)
         atomic_store(&signals_slots[signo].overflowed, 0);
         overflow_reported[signo] = 0;
     }
+    atomic_store(&signals_overflow_total, 0);
+    overflow_total_reported = 0;
 }
 
 int signals_init(void)
@@ -150,6 +154,8 @@ int signals_reset_after_fork(void)
         atomic_store(&signals_slots[signo].overflowed, 0);
         overflow_reported[signo] = 0;
     }
+    atomic_store(&signals_overflow_total, 0);
+    overflow_total_reported = 0;
     int result = open_pipe_locked();
     pthread_mutex_unlock(&lock);
     return result;
@@ -341,14 +347,17 @@ int signals_reinstall(int signo)
 }
 
 /* Called with `lock` held and the pipe drained: turns overflow counts not yet reported into records.
- * Order: the eventfd is drained first, then the counters are read, so an overflow counted after this
- * read has also written the eventfd again and the next signals_wait() wakes for it. */
+ * Order: signals_wait() drains the eventfd first, then this reads the counters, so an overflow counted
+ * after this read has also written the eventfd again and the next signals_wait() wakes for it. The
+ * total lets the common case (no overflow since the last scan) cost one atomic load. */
 static int read_overflow_locked(signals_record *records, int max)
 {
-    uint64_t ignored;
-    (void)!read(atomic_load(&signals_overflow_fd), &ignored, sizeof ignored);
+    uint64_t total = atomic_load_explicit(&signals_overflow_total, memory_order_acquire);
+    if (total == overflow_total_reported || max <= 0)
+        return 0;
     int count = 0;
-    for (int signo = 1; signo <= SIGNALS_MAX_SIGNO && count < max; signo++) {
+    int signo;
+    for (signo = 1; signo <= SIGNALS_MAX_SIGNO && count < max; signo++) {
         uint64_t overflowed = atomic_load_explicit(&signals_slots[signo].overflowed, memory_order_acquire);
         uint64_t pending = overflowed - overflow_reported[signo];
         if (pending == 0)
@@ -365,6 +374,8 @@ static int read_overflow_locked(signals_record *records, int max)
         record->timestamp_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
         record->coalesced = (uint32_t)pending;
     }
+    if (signo > SIGNALS_MAX_SIGNO)
+        overflow_total_reported = total; /* a full scan: everything counted up to `total` is reported */
     return count;
 }
 
@@ -376,12 +387,14 @@ int signals_read(signals_record *records, int max)
     int result = open_pipe_locked();
     if (result == 0) {
         ssize_t bytes = read(record_read_fd, records, (size_t)max * sizeof *records);
-        if (bytes > 0)
-            result = (int)(bytes / (ssize_t)sizeof *records); /* whole records: each write was atomic */
-        else if (bytes == 0 || errno == EAGAIN)
-            result = read_overflow_locked(records, max);
-        else
+        if (bytes < 0 && errno != EAGAIN) {
             result = -1;
+        } else {
+            /* Whole records: each write was atomic. Fewer than asked means the pipe is drained, so
+             * overflow counted so far can be reported after them. */
+            int count = bytes > 0 ? (int)(bytes / (ssize_t)sizeof *records) : 0;
+            result = count + (count < max ? read_overflow_locked(records + count, max - count) : 0);
+        }
     }
     pthread_mutex_unlock(&lock);
     return result;
@@ -410,6 +423,11 @@ int signals_wait(int timeout_ms)
             remaining = left < 0 ? 0 : (int)left;
         }
         int ready = poll(fds, 2, remaining);
+        if (ready > 0 && (fds[1].revents & POLLIN)) {
+            /* Drained here, before the caller reads the overflow counters (see read_overflow_locked). */
+            uint64_t ignored;
+            (void)!read(fds[1].fd, &ignored, sizeof ignored);
+        }
         if (ready >= 0)
             return ready > 0 ? 1 : 0;
         if (errno != EINTR) /* poll is never restarted by SA_RESTART: retry with the time left */

@@ -33,8 +33,8 @@ static void chain_to_previous(int signo, siginfo_t *info, void *ucontext, const 
 }
 
 /* Writes one record; when the pipe is full, counts the delivery as overflowed instead and wakes the
- * reader through the eventfd. Order matters: count first, then wake, so a reader that wakes up and
- * then reads the counters always sees this delivery. */
+ * reader through the eventfd. Order matters: count (the slot, then the total) first, then wake, so a
+ * reader that wakes up and then reads the counters always sees this delivery. */
 static void record_delivery(struct signals_slot *slot, int signo, const siginfo_t *info)
 {
     int fd = atomic_load_explicit(&signals_record_fd, memory_order_acquire);
@@ -48,6 +48,7 @@ static void record_delivery(struct signals_slot *slot, int signo, const siginfo_
         return;
     /* Failure policy: never block, never retry; the delivery becomes part of a coalesced record. */
     atomic_fetch_add_explicit(&slot->overflowed, 1, memory_order_release);
+    atomic_fetch_add_explicit(&signals_overflow_total, 1, memory_order_release);
     int wake_fd = atomic_load_explicit(&signals_overflow_fd, memory_order_acquire);
     if (wake_fd >= 0) {
         uint64_t one = 1;

@@ -71,7 +71,8 @@ internal static class SignalDispatcher
                 for (int i = 0; i < count; i++)
                     Dispatch(new SignalEvent(records[i]));
                 WakePauseWaiters();
-                continue;
+                if (count == records.Length)
+                    continue; // the pipe may hold more: read again before waiting
             }
             if (count < 0)
                 Console.Error.WriteLine($"Signals: reading the signal pipe failed (errno {-count}); retrying.");
@@ -81,6 +82,7 @@ internal static class SignalDispatcher
                     SignalEvents.CheckTampering(repair: true);
                 nextTamperCheck = Environment.TickCount64 + (long)TamperCheckInterval.TotalMilliseconds;
             }
+            // A short read drained the pipe; poll returns at once if more arrived meanwhile.
             Native.SignalsWait((int)TamperCheckInterval.TotalMilliseconds);
         }
     }
