@@ -150,6 +150,9 @@ int signals_reset_after_fork(void)
     record_read_fd = -1;
     atomic_store(&signals_handlers_running, 0);
     for (int signo = 0; signo <= SIGNALS_MAX_SIGNO; signo++) {
+        /* Readers were handlers on the parent's other threads, which do not exist here. */
+        atomic_store(&signals_slots[signo].previous_readers[0], 0);
+        atomic_store(&signals_slots[signo].previous_readers[1], 0);
         atomic_store(&signals_slots[signo].delivered, 0);
         atomic_store(&signals_slots[signo].overflowed, 0);
         overflow_reported[signo] = 0;
@@ -221,6 +224,10 @@ int signals_install(int signo, int policy)
     } else if (result == 0) {
         /* Fresh install (or a foreign handler replaced our pass-through): save what is there now. */
         int spare = 1 - atomic_load(&slot->previous_index);
+        /* A handler that loaded the index before the last flip may still be copying the spare action
+         * (handler.c, previous_action): wait for it. It copies two fields, so this is brief. */
+        while (atomic_load(&slot->previous_readers[spare]) != 0)
+            sched_yield();
         slot->previous[spare] = current;
         atomic_store(&slot->previous_index, spare);
         atomic_store(&slot->policy, policy); /* published before the handler can run */
@@ -309,9 +316,12 @@ int signals_previous_disposition(int signo)
     if (!in_range(signo))
         return fail(EINVAL);
     struct signals_slot *slot = &signals_slots[signo];
-    if (atomic_load(&slot->policy) == 0)
-        return fail(ENOENT);
-    return disposition_of(&slot->previous[atomic_load(&slot->previous_index)]);
+    pthread_mutex_lock(&lock); /* an install may be rewriting the saved action */
+    int result = atomic_load(&slot->policy) == 0
+                     ? fail(ENOENT)
+                     : disposition_of(&slot->previous[atomic_load(&slot->previous_index)]);
+    pthread_mutex_unlock(&lock);
+    return result;
 }
 
 uint64_t signals_tampered(void)

@@ -14,6 +14,31 @@
 
 #include "state.h"
 
+/* Copies what chaining needs from the current saved action. Announce the copy we read in
+ * previous_readers, then check it is still current: an install rewrites only the other copy, and
+ * waits for that copy's readers to leave first (core.c, signals_install). A retry happens only when an
+ * install flipped the index meanwhile. Lock-free: no waiting here, and nothing is held while the
+ * previous handler runs. */
+static struct sigaction previous_action(struct signals_slot *slot)
+{
+    struct sigaction copy;
+    for (;;) {
+        int index = atomic_load(&slot->previous_index);
+        atomic_fetch_add(&slot->previous_readers[index], 1);
+        if (atomic_load(&slot->previous_index) == index) {
+            const struct sigaction *previous = &slot->previous[index];
+            copy.sa_flags = previous->sa_flags;
+            if (copy.sa_flags & SA_SIGINFO)
+                copy.sa_sigaction = previous->sa_sigaction;
+            else
+                copy.sa_handler = previous->sa_handler;
+            atomic_fetch_sub(&slot->previous_readers[index], 1);
+            return copy;
+        }
+        atomic_fetch_sub(&slot->previous_readers[index], 1);
+    }
+}
+
 /* Calls the action that was there before ours: a function only, never SIG_DFL or SIG_IGN (emulating
  * those from inside a handler is not possible safely). SA_SIGINFO picks which member is the function. */
 static void chain_to_previous(int signo, siginfo_t *info, void *ucontext, const struct sigaction *previous)
@@ -67,10 +92,9 @@ void signals_handler(int signo, siginfo_t *info, void *ucontext)
         if (records && getpid() == atomic_load_explicit(&signals_owner_pid, memory_order_relaxed))
             record_delivery(slot, signo, info);
         if (policy != SIGNALS_POLICY_HANDLE) {
-            const struct sigaction *previous =
-                &slot->previous[atomic_load_explicit(&slot->previous_index, memory_order_acquire)];
+            struct sigaction previous = previous_action(slot);
             errno = saved_errno; /* the previous handler sees the interrupted code's errno */
-            chain_to_previous(signo, info, ucontext, previous);
+            chain_to_previous(signo, info, ucontext, &previous);
         }
     }
     atomic_fetch_sub_explicit(&signals_handlers_running, 1, memory_order_acq_rel);

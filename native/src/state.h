@@ -23,9 +23,12 @@ struct signals_slot {
     _Atomic int policy; /* 0 (not ours), SIGNALS_POLICY_HANDLE, _OBSERVE or _PASSTHROUGH */
     /* The action saved at install, double-buffered: a re-install writes the copy that is not current
      * and then flips previous_index, so a handler running on another thread never reads a half-written
-     * action. */
+     * action. A handler reading copy i counts itself in previous_readers[i] (and re-checks that i is
+     * still current); an install waits until the spare copy has no readers before rewriting it, since
+     * a handler that loaded the index before the last flip may still be reading that copy. */
     struct sigaction previous[2];
     _Atomic int previous_index;
+    _Atomic int previous_readers[2];
     _Atomic uint64_t delivered;  /* deliveries recorded by the handler (written or overflowed) */
     _Atomic uint64_t overflowed; /* deliveries whose record did not fit in the pipe */
 };
