@@ -12,8 +12,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 fail() { echo "package test: FAILED: $*" >&2; exit 1; }
 
-if ! ls "$PACKAGES"/Signals.[0-9]*.nupkg >/dev/null 2>&1 || ! ls "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg >/dev/null 2>&1; then
-  echo "==> packages missing in $PACKAGES: running managed/pack.sh" >&2
+# Packages older than the library or the managed sources would test yesterday's code: pack again then.
+packages_are_current() {
+  local oldest
+  oldest=$(ls -tr "$PACKAGES"/Signals.[0-9]*.nupkg "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg 2>/dev/null | head -1)
+  [ -n "$oldest" ] && ls "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg >/dev/null 2>&1 || return 1
+  [ -z "$(find "$ROOT/build/native/lib/libsignals.so" "$ROOT/managed/Signals" "$ROOT/managed/Signals.Hosting" \
+            \( -name bin -o -name obj \) -prune -o -type f -newer "$oldest" -print | head -1)" ]
+}
+if ! packages_are_current; then
+  echo "==> packages in $PACKAGES missing or older than the build: running managed/pack.sh" >&2
   "$ROOT/managed/pack.sh"
 fi
 version=$(basename "$(ls "$PACKAGES"/Signals.[0-9]*.nupkg | grep -v snupkg | head -1)" .nupkg)
