@@ -30,10 +30,12 @@ done
 # The packed library must be the one just built, not a stale copy.
 cmp -s <(unzip -p "$signals" runtimes/linux-x64/native/libsignals.so) "$BUILD/native/lib/libsignals.so" ||
   fail "the libsignals.so in $(basename "$signals") differs from $BUILD/native/lib/libsignals.so"
-hosting=$(ls "$OUT"/Signals.Hosting.[0-9]*.nupkg)
-unzip -Z1 "$hosting" | grep -qx lib/net10.0/Signals.Hosting.dll || fail "$(basename "$hosting") lacks its assembly"
-unzip -p "$hosting" Signals.Hosting.nuspec | grep -q '<dependency id="Signals"' ||
-  fail "$(basename "$hosting") does not depend on the Signals package"
+# (Into variables first: `unzip | grep -q` fails under pipefail when grep stops reading early.)
+hosting=$(ls "$OUT"/Signals.Hosting.[0-9]*.nupkg | grep -v '\.snupkg$')
+listing=$(unzip -Z1 "$hosting")
+grep -qx lib/net10.0/Signals.Hosting.dll <<<"$listing" || fail "$(basename "$hosting") lacks its assembly"
+nuspec=$(unzip -p "$hosting" Signals.Hosting.nuspec)
+grep -q '<dependency id="Signals"' <<<"$nuspec" || fail "$(basename "$hosting") does not depend on the Signals package"
 
 echo "==> packages in $OUT:" >&2
 ls -l "$OUT" >&2
