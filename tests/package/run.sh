@@ -14,9 +14,10 @@ fail() { echo "package test: FAILED: $*" >&2; exit 1; }
 
 # Packages older than the library or the managed sources would test yesterday's code: pack again then.
 packages_are_current() {
-  local oldest
-  oldest=$(ls -tr "$PACKAGES"/Signals.[0-9]*.nupkg "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg 2>/dev/null | head -1)
-  [ -n "$oldest" ] && ls "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg >/dev/null 2>&1 || return 1
+  local packages oldest
+  ls "$PACKAGES"/Signals.[0-9]*.nupkg "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg >/dev/null 2>&1 || return 1
+  mapfile -t packages < <(ls -tr "$PACKAGES"/Signals.[0-9]*.nupkg "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg)
+  oldest=${packages[0]}
   [ -z "$(find "$ROOT/build/native/lib/libsignals.so" "$ROOT/managed/Signals" "$ROOT/managed/Signals.Hosting" \
             \( -name bin -o -name obj \) -prune -o -type f -newer "$oldest" -print | head -1)" ]
 }
