@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Signals.Hosting;
+
+/// <summary>
+/// Ends the process by the termination signal when it is still alive at the deadline. A dedicated
+/// background thread, not a timer: a shutdown that hangs by blocking thread-pool threads must not be
+/// able to starve the very thing that ends it. Being a background thread, it never keeps the process alive.
+/// </summary>
+internal static class ShutdownWatchdog
+{
+    internal static void Arm(Signal signal, TimeSpan deadline, ILogger logger)
+    {
+        var thread = new Thread(() => Expire(signal, deadline, logger))
+        {
+            Name = "Signals shutdown deadline",
+            IsBackground = true,
+        };
+        thread.Start();
+    }
+
+    private static void Expire(Signal signal, TimeSpan deadline, ILogger logger)
+    {
+        Thread.Sleep(deadline);
+        logger.LogCritical("The application did not end within {Deadline} of {Signal}: ending the process by {Signal} (status {Status}).",
+            deadline, signal, signal, 128 + signal.Number);
+        // The logger may write asynchronously, and the process ends in the next call: say it on stderr too.
+        Console.Error.WriteLine($"Signals.Hosting: shutdown did not finish within {deadline} of {signal}; ending the process by {signal} (status {128 + signal.Number}).");
+        SignalTermination.ExitBySignal(signal);
+    }
+}

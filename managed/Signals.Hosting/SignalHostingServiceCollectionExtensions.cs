@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Signals.Hosting;
+
+/// <summary>Registers the Generic Host integration of Signals.</summary>
+public static class SignalHostingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Handles SIGHUP (reload configuration), SIGTERM/SIGINT (stop the application, with a deadline) and
+    /// SIGUSR1 (log a diagnostics snapshot) for the lifetime of the host. The handlers are installed when the
+    /// host starts (before any hosted service's StartAsync) and removed when the host is disposed.
+    /// Calling it again only adds <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Changes to the defaults of <see cref="SignalHostingOptions"/>.</param>
+    public static IServiceCollection AddSignals(this IServiceCollection services, Action<SignalHostingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SignalHostingOptions>();
+        if (configure is not null)
+            services.Configure(configure);
+        services.TryAddSingleton<SignalHostEvents>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SignalHostingService>());
+        return services;
+    }
+}

@@ -1,0 +1,47 @@
+// A Generic Host with AddSignals, for the hosting tests. It writes one marker line per observable step on
+// standard output ("ready", "reloaded Greeting=...", "stop-async ...") beside the host's single-line logs.
+// Arguments: --config FILE  --deadline-ms N  --hang-on-stop  --leave-termination-to-console-lifetime
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Signals.Hosting;
+using Signals.Hosting.TestApp;
+
+string configFile = ArgumentAfter("--config") ?? throw new ArgumentException("--config FILE is required");
+int deadlineMs = int.Parse(ArgumentAfter("--deadline-ms") ?? "30000");
+bool hangOnStop = args.Contains("--hang-on-stop");
+bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime");
+
+// A probe on the runtime's own signal path, created before the host: it prints when the runtime's
+// handler (the one ConsoleLifetime listens to) sees SIGTERM. It does not cancel, and ConsoleLifetime does.
+using var runtimeProbe = PosixSignalRegistration.Create(PosixSignal.SIGTERM,
+    _ => Console.WriteLine("runtime-handler saw SIGTERM"));
+
+var builder = Host.CreateApplicationBuilder(args);
+// reloadOnChange: false, so only SIGHUP can make a changed file visible.
+builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
+// Long enough that the host's own timeout never ends a hanging StopAsync before our deadline does.
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromMinutes(5));
+builder.Services.AddSignals(options =>
+{
+    options.ShutdownDeadline = TimeSpan.FromMilliseconds(deadlineMs);
+    options.HandleTermination = !leaveTermination;
+});
+builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(), hangOnStop));
+
+using var host = builder.Build();
+host.Services.GetRequiredService<SignalHostEvents>().ConfigurationReloaded += (_, e) =>
+    Console.WriteLine($"reloaded Greeting={e.Configuration["Greeting"]} by pid {e.Signal.SenderPid}");
+host.Run();
+Console.WriteLine("host-run returned");
+return 0;
+
+string? ArgumentAfter(string name)
+{
+    int index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
