@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+
+namespace Signals.Bench.Receivers;
+
+/// <summary>
+/// The .NET receivers, one per process. Each acknowledges every ping on the FIFO the sender waits on;
+/// they differ only in how the signal reaches the acknowledging code.
+/// </summary>
+internal static class ReceiverModes
+{
+    /// <summary>The real-time signal the throughput row floods with (SIGRTMIN itself is the GC's).</summary>
+    public static Signal FloodSignal => Signal.RealTime(2);
+
+    private static readonly Dictionary<string, Func<AckChannel, ReceiverHost, IDisposable[]>> Modes = new()
+    {
+        ["ours-callback"] = OursCallback,
+        ["ours-waitasync"] = OursWaitAsync,
+        ["ours-term"] = OursTermination,
+        ["psr-usr1"] = (ack, host) => [PosixSignalRegistrationOn((PosixSignal)Signal.SIGUSR1.Number, ack, host)],
+        ["psr-term"] = (ack, host) => [PosixSignalRegistrationOn(PosixSignal.SIGTERM, ack, host)],
+    };
+
+    public static IEnumerable<string> Names => Modes.Keys;
+
+    public static int Run(string mode, string ackFifo)
+    {
+        if (!Modes.TryGetValue(mode, out var setUp))
+        {
+            Console.Error.WriteLine($"unknown receiver mode '{mode}'");
+            return 2;
+        }
+        using var ack = new AckChannel(ackFifo);
+        var host = new ReceiverHost();
+        var registrations = setUp(ack, host);
+        try
+        {
+            return host.Run();
+        }
+        finally
+        {
+            foreach (var registration in registrations)
+                registration.Dispose();
+        }
+    }
+
+    // Our callback on the dispatcher thread: SIGUSR1 for latency, the real-time signal for the flood.
+    private static IDisposable[] OursCallback(AckChannel ack, ReceiverHost host)
+    {
+        long floodCount = 0, floodTotal = 0; // touched only on the dispatcher thread
+        var ping = SignalEvents.Subscribe(Signal.SIGUSR1, _ =>
+        {
+            host.OnDispatcherThread();
+            ack.Acknowledge();
+            host.Delivered(1);
+        });
+        var flood = SignalEvents.Subscribe(FloodSignal, e =>
+        {
+            host.OnDispatcherThread();
+            floodCount += e.Count; // a coalesced event stands for Count deliveries
+            if (!e.IsCoalesced)
+                floodTotal = e.Value; // the sender puts the burst's total in si_value
+            host.Delivered(e.Count);
+            if (floodTotal > 0 && floodCount >= floodTotal)
+            {
+                ack.AcknowledgeCount(floodCount);
+                floodCount -= floodTotal;
+            }
+        });
+        return [ping, flood];
+    }
+
+    // A WaitAsync loop done safely: the next wait subscribes before the sender is acknowledged (else the
+    // next ping could arrive between two waits and be missed), and a do-nothing subscription keeps our
+    // handler installed between waits (else the last wait's end restores SIG_DFL, and a SIGUSR1 then
+    // kills the process).
+    private static IDisposable[] OursWaitAsync(AckChannel ack, ReceiverHost host)
+    {
+        var keepInstalled = SignalEvents.Subscribe(Signal.SIGUSR1, static _ => { });
+        _ = Task.Run(async () =>
+        {
+            var next = SignalEvents.WaitAsync(Signal.SIGUSR1);
+            while (true)
+            {
+                await next.ConfigureAwait(false);
+                next = SignalEvents.WaitAsync(Signal.SIGUSR1);
+                ack.Acknowledge();
+                host.Delivered(1);
+            }
+        });
+        return [keepInstalled];
+    }
+
+    // SIGTERM with the default Handle policy: recorded, the process survives.
+    private static IDisposable[] OursTermination(AckChannel ack, ReceiverHost host) =>
+    [
+        SignalEvents.Subscribe(Signal.SIGTERM, _ =>
+        {
+            host.OnDispatcherThread();
+            ack.Acknowledge();
+            host.Delivered(1);
+        }),
+    ];
+
+    // .NET's own API. Cancel = true keeps the default action (termination) from running afterwards.
+    private static PosixSignalRegistration PosixSignalRegistrationOn(PosixSignal signal, AckChannel ack, ReceiverHost host) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true;
+            ack.Acknowledge();
+            host.Delivered(1);
+        });
+}

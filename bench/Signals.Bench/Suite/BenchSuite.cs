@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using Signals.Bench.Receivers;
+
+namespace Signals.Bench.Suite;
+
+/// <summary>
+/// Runs every row in one process tree, interleaved in rounds: each round runs each latency row (in a
+/// rotated order), both flood rows and the handler-cost probe, so that whatever else the machine is
+/// doing at a given moment hits every row alike. A first round warms everything up and is not recorded.
+/// </summary>
+internal static class BenchSuite
+{
+    public static int Run(BenchOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var machine = MachineInfo.Collect(options.SdkVersion);
+        var scratch = Directory.CreateTempSubdirectory("signals-bench-").FullName;
+        var receivers = new List<ReceiverProcess>();
+        try
+        {
+            int usr1 = Signal.SIGUSR1.Number, term = Signal.SIGTERM.Number, flood = ReceiverModes.FloodSignal.Number;
+            ReceiverProcess StartCWith(string name, string tool, params string[] arguments)
+            {
+                string fifo = MakeFifo(scratch, name);
+                var receiver = ReceiverProcess.Start(name, fifo, Path.Combine(options.Tools, tool), [fifo, .. arguments]);
+                receivers.Add(receiver);
+                return receiver;
+            }
+            ReceiverProcess StartDotnet(string mode)
+            {
+                string fifo = MakeFifo(scratch, mode);
+                var (fileName, prefix) = SelfCommand();
+                var receiver = ReceiverProcess.Start(mode, fifo, fileName, [.. prefix, "receive", mode, fifo]);
+                receivers.Add(receiver);
+                return receiver;
+            }
+
+            var selfPipe = StartCWith("c-selfpipe", "recv_selfpipe", flood.ToString(CultureInfo.InvariantCulture));
+            var sigwait = StartCWith("c-sigwait", "recv_sigwait");
+            var libsignalsLoop = StartCWith("c-libsignals", "recv_libsignals", "dispatcher");
+            var libsignalsDrainOnce = StartCWith("c-libsignals-drain-once", "recv_libsignals", "drain-once");
+            var oursCallback = StartDotnet("ours-callback");
+            var oursWaitAsync = StartDotnet("ours-waitasync");
+            var psrUsr1 = StartDotnet("psr-usr1");
+            var psrTerm = StartDotnet("psr-term");
+            var oursTerm = StartDotnet("ours-term");
+
+            var latency = new List<LatencyRow>
+            {
+                new("C self-pipe, reader thread (floor)", selfPipe, usr1),
+                new("C sigwaitinfo thread", sigwait, usr1),
+                new("ours: Subscribe callback (dispatcher)", oursCallback, usr1),
+                new("ours: WaitAsync loop", oursWaitAsync, usr1),
+                new(".NET PosixSignalRegistration SIGUSR1", psrUsr1, usr1),
+                new(".NET PosixSignalRegistration SIGTERM", psrTerm, term),
+                new("ours: Subscribe callback SIGTERM", oursTerm, term),
+                new("diagnostic: C + libsignals, the dispatcher's read loop", libsignalsLoop, usr1),
+                new("diagnostic: C + libsignals, drain once per wake", libsignalsDrainOnce, usr1),
+            };
+            var floods = new List<FloodRow>
+            {
+                new("C self-pipe + atomic counter", selfPipe, flood),
+                new("ours: Subscribe callback", oursCallback, flood),
+            };
+            var handlerCost = new HandlerCostRow();
+            var dotnetReceivers = new[] { oursCallback, oursWaitAsync, psrUsr1, psrTerm, oursTerm };
+
+            Console.Error.WriteLine($"bench: warm-up round ({machine.Cores} cores, load {machine.LoadAverage})");
+            RunRound(0, record: false, Math.Max(1000, options.Samples / 2));
+            foreach (var receiver in dotnetReceivers)
+                Control(receiver, "mark");
+            for (int round = 1; round <= options.Rounds; round++)
+            {
+                Console.Error.WriteLine($"bench: round {round}/{options.Rounds} ({clock.Elapsed.TotalSeconds:F0} s)");
+                RunRound(round, record: true, options.Samples);
+            }
+            var allocations = dotnetReceivers.ToDictionary(receiver => receiver.Name, receiver => Tool.Fields(Control(receiver, "stats")));
+
+            var report = new Report(options, machine, latency, floods, handlerCost, allocations, clock.Elapsed);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+            File.WriteAllText(options.Output, report.Markdown(withBenchLines: true));
+            Console.WriteLine(report.Markdown(withBenchLines: false));
+            foreach (var line in report.BenchLines())
+                Console.WriteLine(line);
+            return 0;
+
+            void RunRound(int round, bool record, int samples)
+            {
+                // Rotate the order each round so no row always follows the same neighbour.
+                for (int i = 0; i < latency.Count; i++)
+                    latency[(i + round) % latency.Count].RunRound(options, scratch, samples, record);
+                for (int i = 0; i < floods.Count; i++)
+                    floods[(i + round) % floods.Count].RunRound(options, record);
+                handlerCost.RunRound(options, record);
+            }
+        }
+        finally
+        {
+            foreach (var receiver in receivers)
+                receiver.Dispose();
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    // A receiver that died (e.g. killed by a signal it failed to handle) has no stats: the report says n/a.
+    private static string Control(ReceiverProcess receiver, string command)
+    {
+        try
+        {
+            return receiver.Command(command);
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine($"bench: {receiver.Name} did not answer '{command}': {exception.Message}");
+            return "";
+        }
+    }
+
+    private static string MakeFifo(string folder, string name)
+    {
+        string path = Path.Combine(folder, name + ".ack");
+        Tool.RunChecked("mkfifo", path); // .NET has no mkfifo and we make no P/Invoke of our own
+        return path;
+    }
+
+    // How to start this same program again: its apphost, or `dotnet Signals.Bench.dll`.
+    private static (string FileName, string[] Prefix) SelfCommand()
+    {
+        string process = Environment.ProcessPath ?? throw new InvalidOperationException("unknown process path");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? (process, [typeof(BenchSuite).Assembly.Location])
+            : (process, []);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+
+namespace Signals.Bench.Suite;
+
+/// <summary>The table (markdown, printed and saved) and the machine-readable BENCH lines.</summary>
+internal sealed class Report(
+    BenchOptions options,
+    MachineInfo machine,
+    IReadOnlyList<LatencyRow> latency,
+    IReadOnlyList<FloodRow> floods,
+    HandlerCostRow handlerCost,
+    IReadOnlyDictionary<string, Dictionary<string, string>> allocations,
+    TimeSpan elapsed)
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private LatencyRow Floor => latency[0];
+    private LatencyRow Ours => Row("ours-callback");
+    private LatencyRow Psr => Row("psr-usr1");
+    private LatencyRow OursTerm => Row("ours-term");
+    private LatencyRow PsrTerm => Row("psr-term");
+    private FloodRow FloodC => floods[0];
+    private FloodRow FloodOurs => floods[1];
+
+    private double P50Ratio => Ours.PercentileUs(0.5) / Floor.PercentileUs(0.5);
+    private double PsrRatio => Ours.PercentileUs(0.5) / Psr.PercentileUs(0.5);
+    private double TermRatio => OursTerm.PercentileUs(0.5) / PsrTerm.PercentileUs(0.5);
+    private double P99Us => Ours.PercentileUs(0.99);
+    private double FloodRatio => FloodOurs.MedianRate / FloodC.MedianRate;
+    private bool FloodExact => FloodOurs.AllExact && FloodC.AllExact;
+    private double AllocPerSignal => BytesPerSignal("ours-callback", "thread");
+    private double HandlerRatio => handlerCost.OursNs / handlerCost.BareNs;
+
+    private LatencyRow Row(string receiver) => latency.Single(row => row.Receiver.Name == receiver);
+
+    public IEnumerable<string> BenchLines() =>
+    [
+        $"BENCH p50_ratio_vs_c_selfpipe={Format(P50Ratio, 2)}",
+        $"BENCH p50_ratio_vs_posixsignalregistration={Format(PsrRatio, 2)}",
+        $"BENCH term_ratio_vs_posixsignalregistration={Format(TermRatio, 2)}",
+        $"BENCH p99_us={Format(P99Us, 1)}",
+        $"BENCH flood_ratio_vs_c={Format(FloodRatio, 2)} exact={(FloodExact ? "yes" : "no")}",
+        $"BENCH alloc_bytes_per_signal={Format(AllocPerSignal, 2)}",
+        $"BENCH handler_cost_ratio={Format(HandlerRatio, 2)}",
+    ];
+
+    /// <summary>The report; the saved file carries the BENCH lines too, the printed table leaves them to the end of the output.</summary>
+    public string Markdown(bool withBenchLines)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Signals benchmark");
+        text.AppendLine();
+        text.AppendLine($"- Machine: {machine.Cpu}, {machine.Cores} cores, Linux {machine.Kernel}, {machine.Runtime} (SDK {machine.Sdk})");
+        text.AppendLine($"- Load average at start: {machine.LoadAverage} (the machine is shared: read medians and ratios, not absolutes)");
+        text.AppendLine($"- Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {elapsed.TotalSeconds:F0} s; {options.Rounds} interleaved rounds after one warm-up round; " +
+                        $"senders are separate processes");
+        text.AppendLine();
+
+        text.AppendLine($"## Latency: ping-pong round trip (kill, then wait for the receiver's acknowledgement on a FIFO)");
+        text.AppendLine();
+        text.AppendLine($"{options.Samples} samples per row and round, {options.Warmup} discarded per sender run.");
+        text.AppendLine();
+        text.AppendLine("| receiver | samples | p50 µs | p90 µs | p99 µs | p50 / floor | lost |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        foreach (var row in latency)
+        {
+            text.AppendLine($"| {row.Title} | {row.Count} | {Format(row.PercentileUs(0.5), 1)} | {Format(row.PercentileUs(0.9), 1)} | " +
+                            $"{Format(row.PercentileUs(0.99), 1)} | {Format(row.PercentileUs(0.5) / Floor.PercentileUs(0.5), 2)} | " +
+                            $"{(row.Failures == 0 ? "none" : $"{row.Failures} runs: {row.LastFailure}")} |");
+        }
+        text.AppendLine();
+
+        text.AppendLine("The floor's handler writes one byte and its reader blocks in read(2): two syscalls per delivery on the reader. " +
+                        "The diagnostic rows run libsignals' handler and reader API from C, without .NET: the first with the managed " +
+                        "dispatcher's loop (read until empty, then signals_wait), the second draining once per wake; ours minus the first " +
+                        "is the managed share, the first minus the floor is the native reader loop's.");
+        text.AppendLine();
+        text.AppendLine($"## Throughput: {options.FloodSenders} sender processes queue SIGRTMIN+2 with sigqueue ({options.FloodPerSender} each per round)");
+        text.AppendLine();
+        text.AppendLine("| receiver | signals/s (median) | slowest .. fastest round | received / sent | EAGAIN retries |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var row in floods)
+        {
+            string range = row.Rates.Count == 0 ? "-" : $"{Format(row.Rates.Min(), 0)} .. {Format(row.Rates.Max(), 0)}";
+            text.AppendLine($"| {row.Title} | {Format(row.MedianRate, 0)} | {range} | {row.Received} / {row.Sent}" +
+                            $"{(row.AllExact ? "" : $" ({row.LastFailure})")} | {row.EagainRetries} |");
+        }
+        text.AppendLine();
+
+        text.AppendLine("## Allocation: managed bytes per delivered signal, steady state (after the warm-up round)");
+        text.AppendLine();
+        text.AppendLine("Dispatcher thread: GC.GetAllocatedBytesForCurrentThread between callbacks (the whole dispatch path). " +
+                        "Whole process: GC.GetTotalAllocatedBytes(precise) over the measured rounds (includes the control protocol's few strings).");
+        text.AppendLine();
+        text.AppendLine("| receiver | deliveries | dispatcher thread B/signal | whole process B/signal |");
+        text.AppendLine("|---|---:|---:|---:|");
+        foreach (var (name, fields) in allocations)
+        {
+            string thread = Format(BytesPerSignal(name, "thread"), 2);
+            text.AppendLine($"| {name} | {fields.GetValueOrDefault("process_deliveries", "n/a")} | {thread} | {Format(BytesPerSignal(name, "process"), 2)} |");
+        }
+        text.AppendLine();
+
+        text.AppendLine($"## In-handler cost: kill(getpid()) in a loop, C, median of {options.HandlerBlocks}-block medians per round");
+        text.AppendLine();
+        text.AppendLine("| handler | ns per kill | handler's share (minus ignored) |");
+        text.AppendLine("|---|---:|---:|");
+        text.AppendLine($"| bare: write one byte to a pipe | {Format(handlerCost.BareNs, 0)} | {Format(handlerCost.BareNs - handlerCost.IgnoredNs, 0)} |");
+        text.AppendLine($"| ours: libsignals handler (Handle) | {Format(handlerCost.OursNs, 0)} | {Format(handlerCost.OursNs - handlerCost.IgnoredNs, 0)} |");
+        text.AppendLine($"| ignored signal (kill syscall alone) | {Format(handlerCost.IgnoredNs, 0)} | 0 |");
+        text.AppendLine();
+
+        text.AppendLine("## Targets");
+        text.AppendLine();
+        text.AppendLine("| metric | value | target | met |");
+        text.AppendLine("|---|---:|---:|---|");
+        Target(text, "p50 / C self-pipe floor", P50Ratio, "≤ 1.2", P50Ratio <= 1.2);
+        Target(text, "p50 / PosixSignalRegistration", PsrRatio, "≤ 1.0", PsrRatio <= 1.0);
+        Target(text, "SIGTERM p50 / PosixSignalRegistration", TermRatio, "≤ 0.1", TermRatio <= 0.1);
+        Target(text, "p99 µs (ours)", P99Us, "≤ 100", P99Us <= 100);
+        Target(text, $"flood / raw C (exact: {(FloodExact ? "yes" : "no")})", FloodRatio, "≥ 0.7, exact", FloodRatio >= 0.7 && FloodExact);
+        Target(text, "bytes per signal", AllocPerSignal, "0", AllocPerSignal == 0);
+        Target(text, "handler cost / bare", HandlerRatio, "≤ 1.5", HandlerRatio <= 1.5);
+        if (withBenchLines)
+        {
+            text.AppendLine();
+            text.AppendLine("```");
+            foreach (var line in BenchLines())
+                text.AppendLine(line);
+            text.AppendLine("```");
+        }
+        return text.ToString();
+    }
+
+    private double BytesPerSignal(string receiver, string scope)
+    {
+        var fields = allocations[receiver];
+        double bytes = double.Parse(fields.GetValueOrDefault($"{scope}_bytes", "-1"), Invariant);
+        double deliveries = double.Parse(fields.GetValueOrDefault($"{scope}_deliveries", "0"), Invariant);
+        return bytes < 0 || deliveries <= 0 ? double.NaN : bytes / deliveries;
+    }
+
+    private static void Target(StringBuilder text, string metric, double value, string target, bool met) =>
+        text.AppendLine($"| {metric} | {Format(value, 2)} | {target} | {(met ? "yes" : "**no**")} |");
+
+    private static string Format(double value, int decimals) =>
+        double.IsNaN(value) ? "n/a" : value.ToString("F" + decimals.ToString(Invariant), Invariant);
+}
