@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Signals.Demo.Serve;
+
+/// <summary>
+/// A small long-running service: it does simulated jobs on the main thread, reloads its config on SIGHUP,
+/// prints diagnostics on SIGUSR1, shuts down gracefully within a deadline on SIGTERM/SIGINT and exits at
+/// once, by the signal, when a second one arrives during the shutdown. Signal callbacks run on the
+/// dispatcher thread; they only log, count, swap the config and cancel a token, so the main thread never
+/// has to poll for signals.
+/// </summary>
+public sealed class DemoService
+{
+    private static readonly Signal[] ShutdownSignals = [Signal.SIGTERM, Signal.SIGINT];
+
+    /// <summary>Every signal the service handles.</summary>
+    public static IReadOnlyList<Signal> HandledSignals { get; } = [Signal.SIGHUP, Signal.SIGINT, Signal.SIGUSR1, Signal.SIGTERM];
+
+    private readonly Stopwatch _uptime = Stopwatch.StartNew();
+    private readonly SignalLedger _ledger = new(HandledSignals);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TimeSpan _deadline;
+    private ServiceConfig _config;
+    private long _jobsDone;
+    private Signal? _shutdownSignal;
+
+    /// <summary>Creates the service with its loaded config and the shutdown deadline.</summary>
+    public DemoService(ServiceConfig config, TimeSpan deadline)
+    {
+        _config = config;
+        _deadline = deadline;
+    }
+
+    /// <summary>Installs the handlers. Call before announcing the PID, so nobody can signal too early.</summary>
+    public SignalSubscription Subscribe() => SignalEvents.Subscribe(HandledSignals, OnSignal);
+
+    /// <summary>Works until a shutdown is requested, then drains; returns the exit status (0 after a clean shutdown).</summary>
+    public int Run()
+    {
+        var lastHeartbeat = _uptime.Elapsed;
+        while (!_shutdown.IsCancellationRequested)
+        {
+            var config = Config; // one snapshot per job: a reload applies from the next one
+            if (_shutdown.Token.WaitHandle.WaitOne(config.Job))
+                break; // the job in hand is "in flight": the drain finishes it
+            Interlocked.Increment(ref _jobsDone);
+            if (config.Heartbeat > TimeSpan.Zero && _uptime.Elapsed - lastHeartbeat >= config.Heartbeat)
+            {
+                ServiceLog.Write($"heartbeat: {config.Name}: {JobsDone} jobs done, uptime {Seconds(_uptime.Elapsed)}");
+                lastHeartbeat = _uptime.Elapsed;
+            }
+        }
+        return Drain();
+    }
+
+    private ServiceConfig Config => Volatile.Read(ref _config);
+
+    private long JobsDone => Interlocked.Read(ref _jobsDone);
+
+    private int Drain()
+    {
+        var drain = Config.Drain;
+        ServiceLog.Write($"draining: finishing in-flight work (takes {Seconds(drain)}, deadline {Seconds(_deadline)})");
+        var started = Stopwatch.StartNew();
+        // The simulated work cannot be hurried: when it needs longer than the deadline, the deadline wins.
+        Thread.Sleep(drain < _deadline ? drain : _deadline);
+        var signal = _shutdownSignal!.Value;
+        if (drain < _deadline)
+        {
+            ServiceLog.Write($"shutdown complete after {Seconds(started.Elapsed)}: {JobsDone + 1} jobs done; exiting with status 0");
+            return 0;
+        }
+        ServiceLog.Write($"shutdown deadline of {Seconds(_deadline)} passed with work unfinished; exiting by {signal} (status {128 + signal.Number})");
+        SignalTermination.ExitBySignal(signal);
+        return 128 + signal.Number; // not reached
+    }
+
+    // On the dispatcher thread, one delivery at a time.
+    private void OnSignal(SignalEvent signalEvent)
+    {
+        _ledger.Record(signalEvent);
+        var signal = signalEvent.Signal;
+        ServiceLog.Write(signalEvent.IsCoalesced
+            ? $"received {signal} ({signal.Number}) x{signalEvent.Count}, coalesced: senders unknown"
+            : $"received {signal} ({signal.Number}) from pid {signalEvent.SenderPid} uid {signalEvent.SenderUid}" +
+              signalEvent.Code switch
+              {
+                  SignalCode.Kernel => " (sent by the kernel: Ctrl-C in the terminal, a timer...)",
+                  SignalCode.Queue => $" with value {signalEvent.Value}",
+                  _ => "",
+              });
+        if (signal == Signal.SIGHUP)
+            Reload();
+        else if (signal == Signal.SIGUSR1)
+            PrintDiagnostics();
+        else if (ShutdownSignals.Contains(signal))
+            RequestShutdown(signal);
+    }
+
+    private void Reload()
+    {
+        var previous = Config;
+        ServiceConfig reloaded;
+        try
+        {
+            reloaded = ServiceConfig.Load(previous.Path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+        {
+            ServiceLog.Write($"reload failed: {previous.Path}: {exception.Message}; keeping the previous configuration");
+            return;
+        }
+        Volatile.Write(ref _config, reloaded);
+        var changes = reloaded.ChangesFrom(previous);
+        ServiceLog.Write(changes.Count == 0
+            ? $"reloaded {reloaded.Path}: nothing changed"
+            : $"reloaded {reloaded.Path}: {string.Join(", ", changes)}");
+    }
+
+    private void PrintDiagnostics()
+    {
+        string state = _shutdown.IsCancellationRequested ? "shutting down" : "running";
+        ServiceLog.Write($"diagnostics: uptime {Seconds(_uptime.Elapsed)}, state {state}, {JobsDone} jobs done, config {Config.Path}");
+        ServiceLog.Write($"diagnostics: deliveries {_ledger.DeliveriesText()}");
+        ServiceLog.Write($"diagnostics: last sender {_ledger.LastSenderText()}");
+    }
+
+    private void RequestShutdown(Signal signal)
+    {
+        if (_shutdownSignal is { } first)
+        {
+            ServiceLog.Write($"second shutdown signal ({signal}, after {first}): exiting at once by {signal} (status {128 + signal.Number})");
+            SignalTermination.ExitBySignal(signal);
+            return;
+        }
+        _shutdownSignal = signal;
+        ServiceLog.Write($"graceful shutdown started by {signal}: deadline {Seconds(_deadline)}; send SIGTERM or SIGINT again to exit at once");
+        _shutdown.Cancel();
+    }
+
+    private static string Seconds(TimeSpan time) =>
+        string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.0##} s");
+}
