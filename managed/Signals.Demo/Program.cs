@@ -33,7 +33,6 @@ public static class Program
     /// <summary>Runs the subcommand named by the first argument (serve when there is none).</summary>
     public static int Main(string[] arguments)
     {
-        ConsoleSignalSetup.InitializeConsoleFirst();
         if (arguments is ["-h" or "--help" or "help", ..])
         {
             Console.Write(Usage);

@@ -115,6 +115,8 @@ public static class SignalEvents
     /// <summary>
     /// Lists the signals whose handler someone else overwrote since we installed it, and reinstalls ours
     /// when <paramref name="repair"/> is true. The dispatcher does this by itself every 200 ms.
+    /// SIGCHLD, SIGCONT, SIGTTOU and SIGWINCH are listed but never reinstalled: the runtime installs its
+    /// handler over ours for them and calls ours from it, so ours still runs.
     /// </summary>
     public static IReadOnlyList<Signal> CheckTampering(bool repair = true)
     {
@@ -128,6 +130,8 @@ public static class SignalEvents
             {
                 foreach (var signal in signals)
                 {
+                    if (RuntimeSignalHandling.ChainsToUs(signal.Number))
+                        continue;
                     int result = Native.SignalsReinstall(signal.Number);
                     if (result < 0 && -result != NativeResult.ENOENT)
                         NativeResult.Check(result, $"Reinstalling the handler for {signal}");

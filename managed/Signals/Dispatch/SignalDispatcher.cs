@@ -31,6 +31,7 @@ internal static class SignalDispatcher
             return;
         _thread?.Join();
         _stopping = false;
+        RuntimeSignalHandling.EnsureInitialized();
         NativeResult.Check(Native.SignalsInit(), "Creating the signal pipe");
         _thread = new Thread(Run) { Name = ThreadName, IsBackground = true };
         _thread.Start();

@@ -12,10 +12,6 @@ internal static class SignalRegistry
     internal static readonly object Gate = new();
     private static readonly SignalSubscription[][] Subscribers = CreateEmpty();
 
-    // Signals the runtime depends on: Process.WaitForExit (SIGCHLD), the console (SIGCONT, SIGWINCH).
-    // Replacing their previous handler breaks .NET, so Handle chains for them too.
-    private static bool RuntimeDependsOn(int number) => number is 17 or 18 or 28;
-
     private static SignalSubscription[][] CreateEmpty()
     {
         var subscribers = new SignalSubscription[Signal.MaxNumber + 1][];
@@ -101,7 +97,7 @@ internal static class SignalRegistry
                 NativeResult.Check(restored, $"Restoring the previous action of {name}");
             return;
         }
-        bool handle = !RuntimeDependsOn(number) && subscribers.Any(s => s.Options.Policy == SignalPolicy.Handle);
+        bool handle = !RuntimeSignalHandling.DependsOnPrevious(number) && subscribers.Any(s => s.Options.Policy == SignalPolicy.Handle);
         int policy = handle ? NativeConstants.PolicyHandle : NativeConstants.PolicyObserve;
         NativeResult.Check(Native.SignalsInstall(number, policy), $"Installing the handler for {name}");
     }

@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace Signals.Dispatch;
+
+/// <summary>
+/// What we must know about .NET's own signal layer (System.Native, pal_signal.c) to live beside it.
+/// </summary>
+internal static class RuntimeSignalHandling
+{
+    private static int _initialized;
+
+    /// <summary>
+    /// Makes System.Native install its handlers now, before ours. Its InitializeSignalHandlingCore runs lazily
+    /// on the first Console, Process or PosixSignalRegistration use and installs SIGINT, SIGQUIT and SIGCONT
+    /// handlers over whatever is there; if ours were there first, SIGINT would reach us only after the
+    /// runtime re-sent it to itself (sender pid = our own). Creating and disposing one PosixSignalRegistration
+    /// runs that initialisation; SystemNative_DisablePosixSignalHandling never restores SIGCONT, so nothing
+    /// else changes.
+    /// </summary>
+    internal static void EnsureInitialized()
+    {
+        if (Interlocked.Exchange(ref _initialized, 1) != 0)
+            return;
+#pragma warning disable CA1416 // libsignals.so exists only for Linux: this never runs on Windows
+        using var registration = PosixSignalRegistration.Create(PosixSignal.SIGCONT, static _ => { });
+#pragma warning restore CA1416
+    }
+
+    /// <summary>
+    /// Signals whose runtime handler is installed over ours later (Process.Start → SIGCHLD; Console → SIGCHLD,
+    /// SIGCONT, SIGWINCH; terminal changes → SIGTTOU) and then calls ours as its "original" handler. Ours still
+    /// runs; reinstalling it would cut the runtime out (Process.WaitForExit would hang), so tamper repair
+    /// leaves these alone.
+    /// </summary>
+    internal static bool ChainsToUs(int number) => number is 17 or 18 or 22 or 28;
+
+    /// <summary>
+    /// Signals the runtime depends on: replacing their previous handler breaks Process.WaitForExit (SIGCHLD)
+    /// or the console (SIGCONT, SIGWINCH), so even a Handle subscription chains to it.
+    /// </summary>
+    internal static bool DependsOnPrevious(int number) => number is 17 or 18 or 28;
+}
