@@ -96,14 +96,18 @@ SIGNALS_API int signals_reinstall(int signo);
 
 /* --- reader side ------------------------------------------------------------------------------- */
 
-/* Reads up to max records (never blocks). Once the pipe is drained, adds one record per signal with
- * deliveries that did not fit (coalesced = their number). Returns the count (0: nothing), -1 errno.
- * One reader at a time (a mutex serialises concurrent callers). */
+/* Reads up to max records, waiting up to timeout_ms (-1: forever, 0: not at all) for the first. Once
+ * the pipe is drained, adds one record per signal with deliveries that did not fit (coalesced = their
+ * number). Returns the count, 0 on timeout, signals_wake() or shutdown; -1 errno. One reader at a time
+ * (a mutex serialises readers; a blocked reader never holds up installs). */
+SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_ms);
+/* signals_read_wait(records, max, 0): never blocks. */
 SIGNALS_API int signals_read(signals_record *records, int max);
-/* Waits until records may be read, a wake, or timeout_ms (-1: forever); consumes the wake/overflow
- * notification, so call signals_read() after it returns 1. 1 ready, 0 timeout, -1 errno. */
+/* Waits until the pipe is readable or timeout_ms (-1: forever), for callers that poll before reading
+ * (an event loop can also poll signals_read_fd()). 1 ready, 0 timeout, -1 errno. */
 SIGNALS_API int signals_wait(int timeout_ms);
-/* Wakes signals_wait() (for shutdown). Async-signal-safe. 0 / -1 errno. */
+/* Wakes a reader blocked in signals_read_wait() or signals_wait() (for shutdown). Async-signal-safe.
+ * 0 / -1 EBADF (no pipe). */
 SIGNALS_API int signals_wake(void);
 /* Deliveries counted by the handler for signo, and how many of them did not fit in the pipe. 0 / -1. */
 SIGNALS_API int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed);

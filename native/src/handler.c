@@ -4,7 +4,8 @@
  * symbols) and compare them with signal-safety(7).
  *
  * Calls made here, all async-signal-safe: getpid(2), clock_gettime(2), write(2) (to the non-blocking
- * record pipe and the overflow eventfd), and the previous handler when the policy says to chain.
+ * record pipe: a record, or a nudge after an overflow), and the previous handler when the policy says
+ * to chain.
  * No locks, no allocation, errno saved on entry and restored on every path.
  */
 #define _GNU_SOURCE
@@ -57,9 +58,8 @@ static void chain_to_previous(int signo, siginfo_t *info, void *ucontext, const 
     }
 }
 
-/* Writes one record; when the pipe is full, counts the delivery as overflowed instead and wakes the
- * reader through the eventfd. Order matters: count (the slot, then the total) first, then wake, so a
- * reader that wakes up and then reads the counters always sees this delivery. */
+/* Writes one record; when the pipe is full, counts the delivery as overflowed instead. Order matters:
+ * count (the slot, then the total) first, then nudge, so a reader always sees this delivery. */
 static void record_delivery(struct signals_slot *slot, int signo, const siginfo_t *info)
 {
     int fd = atomic_load_explicit(&signals_record_fd, memory_order_acquire);
@@ -71,14 +71,13 @@ static void record_delivery(struct signals_slot *slot, int signo, const siginfo_
     /* A 40-byte write to a pipe is atomic (< PIPE_BUF): it goes in whole or fails with EAGAIN. */
     if (write(fd, &record, sizeof record) == (ssize_t)sizeof record)
         return;
-    /* Failure policy: never block, never retry; the delivery becomes part of a coalesced record. */
+    /* Failure policy: never block, never retry; the delivery becomes part of a coalesced record. Then
+     * a nudge (a zeroed record, signo 0): if it fits, the reader wakes for it; if the pipe is still
+     * full, the reader has yet to drain it and reads the counts after it does (pipe.c). */
     atomic_fetch_add_explicit(&slot->overflowed, 1, memory_order_release);
     atomic_fetch_add_explicit(&signals_overflow_total, 1, memory_order_release);
-    int wake_fd = atomic_load_explicit(&signals_overflow_fd, memory_order_acquire);
-    if (wake_fd >= 0) {
-        uint64_t one = 1;
-        (void)!write(wake_fd, &one, sizeof one);
-    }
+    signals_record nudge = {0};
+    (void)!write(fd, &nudge, sizeof nudge);
 }
 
 void signals_handler(int signo, siginfo_t *info, void *ucontext)

@@ -35,12 +35,17 @@ struct signals_slot {
 
 extern struct signals_slot signals_slots[SIGNALS_MAX_SIGNO + 1];
 extern _Atomic int signals_record_fd;   /* write end of the record pipe (non-blocking), -1 when closed */
-extern _Atomic int signals_overflow_fd; /* eventfd written when a record did not fit, -1 when closed */
 extern _Atomic uint64_t signals_overflow_total; /* sum of every slot's overflowed: lets the reader skip the scan */
 extern _Atomic pid_t signals_owner_pid; /* only this process records; a forked child does not */
 extern _Atomic int signals_handlers_running; /* handler invocations in flight; close waits for 0 */
 
 void signals_handler(int signo, siginfo_t *info, void *ucontext);
+
+/* pipe.c, for core.c: open the pipe if needed (thread-safe); close it after every action was restored;
+ * forget the parent's pipe in a forked child and open our own. 0 / -1 errno. */
+int signals_pipe_open(void);
+void signals_pipe_close(void);
+int signals_pipe_reset_after_fork(void);
 
 /* Fills a record from a siginfo_t. Pure computation plus clock_gettime (async-signal-safe), so both
  * the handler and signals_wait_info() use it. pid/uid and value are kept only where the kernel

@@ -5,8 +5,9 @@ namespace Signals.Dispatch;
 /// <summary>
 /// The one thread that reads the native record pipe and runs callbacks, outside signal context.
 /// It starts with every handleable signal blocked, so process-directed signals never interrupt it,
-/// and it checks every <see cref="TamperCheckInterval"/> that nobody (System.Native's restore paths)
-/// has overwritten our handlers, reinstalling them when <see cref="SignalEvents.RepairTampering"/> is on.
+/// and sleeps in the pipe's read(2) between deliveries. A timer checks every
+/// <see cref="TamperCheckInterval"/> that nobody (System.Native's restore paths) has overwritten our
+/// handlers, reinstalling them when <see cref="SignalEvents.RepairTampering"/> is on.
 /// </summary>
 internal static class SignalDispatcher
 {
@@ -14,6 +15,7 @@ internal static class SignalDispatcher
     private static readonly TimeSpan TamperCheckInterval = TimeSpan.FromMilliseconds(200);
 
     private static Thread? _thread;
+    private static Timer? _tamperCheck;
     private static volatile bool _stopping;
     private static long _dispatched;
     private static int _pauseWaiters;
@@ -35,6 +37,13 @@ internal static class SignalDispatcher
         NativeResult.Check(Native.SignalsInit(), "Creating the signal pipe");
         _thread = new Thread(Run) { Name = ThreadName, IsBackground = true };
         _thread.Start();
+        _tamperCheck = new Timer(static _ => CheckTampering(), null, TamperCheckInterval, TamperCheckInterval);
+    }
+
+    private static void CheckTampering()
+    {
+        if (SignalEvents.RepairTampering)
+            SignalEvents.CheckTampering(repair: true);
     }
 
     /// <summary>Stops the thread (waits for it unless called from it). Called with the Gate held.</summary>
@@ -43,6 +52,8 @@ internal static class SignalDispatcher
         var thread = _thread;
         if (thread is null)
             return;
+        _tamperCheck?.Dispose();
+        _tamperCheck = null;
         _stopping = true;
         Native.SignalsWake();
         if (Thread.CurrentThread != thread)
@@ -63,29 +74,24 @@ internal static class SignalDispatcher
     {
         BlockHandleableSignals();
         var records = new NativeRecord[256];
-        long nextTamperCheck = Environment.TickCount64;
         while (!_stopping)
         {
-            int count = Native.SignalsRead(ref records[0], records.Length);
+            // Blocks in read(2) until records arrive; returns 0 for a wake (Stop) or a closed pipe.
+            int count = Native.SignalsReadWait(ref records[0], records.Length, -1);
+            for (int i = 0; i < count; i++)
+                Dispatch(new SignalEvent(records[i]));
             if (count > 0)
-            {
-                for (int i = 0; i < count; i++)
-                    Dispatch(new SignalEvent(records[i]));
                 WakePauseWaiters();
-                if (count == records.Length)
-                    continue; // the pipe may hold more: read again before waiting
-            }
-            if (count < 0)
-                Console.Error.WriteLine($"Signals: reading the signal pipe failed (errno {-count}); retrying.");
-            if (Environment.TickCount64 >= nextTamperCheck)
-            {
-                if (SignalEvents.RepairTampering)
-                    SignalEvents.CheckTampering(repair: true);
-                nextTamperCheck = Environment.TickCount64 + (long)TamperCheckInterval.TotalMilliseconds;
-            }
-            // A short read drained the pipe; poll returns at once if more arrived meanwhile.
-            Native.SignalsWait((int)TamperCheckInterval.TotalMilliseconds);
+            else if (count < 0)
+                ReportReadFailure(-count);
         }
+    }
+
+    // Not expected (the pipe is ours and valid while we run); say so, and do not spin on it.
+    private static void ReportReadFailure(int errno)
+    {
+        Console.Error.WriteLine($"Signals: reading the signal pipe failed (errno {errno}); retrying in 100 ms.");
+        Thread.Sleep(100);
     }
 
     private static void Dispatch(in SignalEvent signalEvent)

@@ -1,0 +1,282 @@
+/*
+ * pipe.c — the record pipe: its lifetime and the reader side.
+ *
+ * The write end is non-blocking (the handler never waits); the read end blocks, so a dedicated reader
+ * sleeps in one read(2) and wakes with the records: one system call per wake-up, as cheap as a bare
+ * self-pipe. Two kinds of records are not deliveries and never reach the caller: the wake record
+ * (signo 0) that signals_wake() writes, and the nudge (also signo 0) the handler writes after counting
+ * an overflow.
+ *
+ * Overflow without lost wake-ups: when a record does not fit, the handler counts it (the slot, then
+ * signals_overflow_total) and then tries to write a nudge. If the nudge fits, the reader wakes for it.
+ * If it does not, the pipe was still full after the count, so the reader has yet to drain it, and it
+ * reads the counters after draining (a short read means drained). Either way the count is seen.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "state.h"
+
+_Atomic int signals_record_fd = -1;
+_Atomic uint64_t signals_overflow_total;
+_Atomic pid_t signals_owner_pid;
+_Atomic int signals_handlers_running;
+
+/* Lock order: core.c's lock, then pipe_lock, then read_lock. The reader takes pipe_lock only briefly
+ * and never while holding read_lock, so a reader blocked in read(2) never holds up an install. */
+static pthread_mutex_t pipe_lock = PTHREAD_MUTEX_INITIALIZER; /* opening and closing the pipe */
+static pthread_mutex_t read_lock = PTHREAD_MUTEX_INITIALIZER; /* one reader at a time, and its state */
+static _Atomic int record_read_fd = -1;
+static uint64_t overflow_reported[SIGNALS_MAX_SIGNO + 1]; /* overflowed deliveries already read */
+static uint64_t overflow_total_reported; /* signals_overflow_total when the last full scan began */
+
+/* Bigger than the default 64 KiB so a burst of queued real-time signals fits: 1 MiB is the default
+ * /proc/sys/fs/pipe-max-size an unprivileged process may ask for. */
+#define PIPE_BYTES (1 << 20)
+
+static int fail(int error)
+{
+    errno = error;
+    return -1;
+}
+
+/* Called with pipe_lock held. */
+static int open_pipe_locked(void)
+{
+    if (atomic_load(&record_read_fd) >= 0)
+        return 0;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    if (fcntl(fds[1], F_SETFL, O_NONBLOCK) != 0) {
+        int error = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return fail(error);
+    }
+    (void)fcntl(fds[1], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: the default size also works */
+    atomic_store(&signals_owner_pid, getpid());
+    atomic_store(&record_read_fd, fds[0]);
+    atomic_store(&signals_record_fd, fds[1]); /* last: publishing it lets the handler write */
+    return 0;
+}
+
+static void reset_counters(void)
+{
+    for (int signo = 0; signo <= SIGNALS_MAX_SIGNO; signo++) {
+        atomic_store(&signals_slots[signo].delivered, 0);
+        atomic_store(&signals_slots[signo].overflowed, 0);
+        overflow_reported[signo] = 0;
+    }
+    atomic_store(&signals_overflow_total, 0);
+    overflow_total_reported = 0;
+}
+
+int signals_pipe_open(void)
+{
+    pthread_mutex_lock(&pipe_lock);
+    int result = open_pipe_locked();
+    pthread_mutex_unlock(&pipe_lock);
+    return result;
+}
+
+/* After every action was restored: unpublish the write end, wait until no handler still holds it (so
+ * a closed number is never written into a file opened later), close it, which ends a blocked read
+ * with end-of-file, then close the read end once that reader has let go. */
+void signals_pipe_close(void)
+{
+    pthread_mutex_lock(&pipe_lock);
+    int write_fd = atomic_exchange(&signals_record_fd, -1);
+    if (write_fd >= 0) {
+        while (atomic_load(&signals_handlers_running) != 0)
+            sched_yield();
+        close(write_fd);
+        pthread_mutex_lock(&read_lock);
+        close(atomic_exchange(&record_read_fd, -1));
+        reset_counters();
+        pthread_mutex_unlock(&read_lock);
+    }
+    pthread_mutex_unlock(&pipe_lock);
+}
+
+int signals_pipe_reset_after_fork(void)
+{
+    /* The parent's threads do not exist here; a lock one of them held would never be released. */
+    pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    memcpy(&pipe_lock, &fresh, sizeof pipe_lock);
+    memcpy(&read_lock, &fresh, sizeof read_lock);
+    int write_fd = atomic_exchange(&signals_record_fd, -1);
+    int read_fd = atomic_exchange(&record_read_fd, -1);
+    if (write_fd >= 0)
+        close(write_fd);
+    if (read_fd >= 0)
+        close(read_fd);
+    atomic_store(&signals_handlers_running, 0);
+    reset_counters();
+    return signals_pipe_open();
+}
+
+int signals_init(void)
+{
+    return signals_pipe_open();
+}
+
+/* Called with read_lock held, the pipe drained: turns overflow counts not yet reported into records.
+ * The total lets the common case (no overflow since the last full scan) cost one atomic load. */
+static int read_overflow_locked(signals_record *records, int max)
+{
+    uint64_t total = atomic_load_explicit(&signals_overflow_total, memory_order_acquire);
+    if (total == overflow_total_reported || max <= 0)
+        return 0;
+    int count = 0;
+    int signo;
+    for (signo = 1; signo <= SIGNALS_MAX_SIGNO && count < max; signo++) {
+        uint64_t overflowed = atomic_load_explicit(&signals_slots[signo].overflowed, memory_order_acquire);
+        uint64_t pending = overflowed - overflow_reported[signo];
+        if (pending == 0)
+            continue;
+        if (pending > UINT32_MAX)
+            pending = UINT32_MAX;
+        overflow_reported[signo] += pending;
+        signals_record *record = &records[count++];
+        memset(record, 0, sizeof *record);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        record->signo = signo;
+        record->code = SIGNALS_CODE_COALESCED;
+        record->timestamp_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+        record->coalesced = (uint32_t)pending;
+    }
+    if (signo > SIGNALS_MAX_SIGNO)
+        overflow_total_reported = total; /* a full scan: everything counted up to `total` is reported */
+    return count;
+}
+
+/* Drops wake records and nudges (signo 0), keeping the order of the rest. */
+static int drop_wake_records(signals_record *records, int count)
+{
+    int kept = 0;
+    for (int i = 0; i < count; i++)
+        if (records[i].signo != 0)
+            records[kept++] = records[i];
+    return kept;
+}
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* poll(2) for the read end, retried with the time left after EINTR (poll is never restarted). */
+static int poll_readable(int fd, int timeout_ms)
+{
+    struct pollfd pollfd = {.fd = fd, .events = POLLIN};
+    int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
+    for (;;) {
+        int remaining = -1;
+        if (deadline >= 0) {
+            int64_t left = deadline - monotonic_ms();
+            remaining = left < 0 ? 0 : (int)left;
+        }
+        int ready = poll(&pollfd, 1, remaining);
+        if (ready >= 0)
+            return ready > 0 ? 1 : 0;
+        if (errno != EINTR)
+            return -1;
+    }
+}
+
+int signals_read_wait(signals_record *records, int max, int timeout_ms)
+{
+    if (records == NULL || max <= 0)
+        return fail(EINVAL);
+    if (signals_pipe_open() != 0)
+        return -1;
+    pthread_mutex_lock(&read_lock);
+    int fd = atomic_load(&record_read_fd); /* read under read_lock: close cannot swap it meanwhile */
+    int result = 0;
+    ssize_t bytes = 0;
+    if (fd >= 0 && timeout_ms >= 0)
+        result = poll_readable(fd, timeout_ms);
+    else if (fd >= 0)
+        result = 1; /* no timeout: block in read(2) itself */
+    if (result > 0) {
+        do
+            bytes = read(fd, records, (size_t)max * sizeof *records);
+        while (bytes < 0 && errno == EINTR); /* a handler installed without SA_RESTART */
+        result = bytes < 0 ? -1 : 0;
+    }
+    if (result == 0) {
+        /* Whole records: each write was atomic. 0 bytes is end-of-file (the pipe was closed). */
+        int count = (int)(bytes / (ssize_t)sizeof *records);
+        int drained = count < max; /* a short read leaves the pipe empty */
+        count = drop_wake_records(records, count);
+        result = count + (drained ? read_overflow_locked(records + count, max - count) : 0);
+    }
+    pthread_mutex_unlock(&read_lock);
+    return result;
+}
+
+int signals_read(signals_record *records, int max)
+{
+    return signals_read_wait(records, max, 0);
+}
+
+int signals_wait(int timeout_ms)
+{
+    if (signals_pipe_open() != 0)
+        return -1;
+    return poll_readable(atomic_load(&record_read_fd), timeout_ms);
+}
+
+int signals_wake(void)
+{
+    int fd = atomic_load(&signals_record_fd);
+    if (fd < 0)
+        return fail(EBADF);
+    signals_record wake;
+    memset(&wake, 0, sizeof wake);
+    if (write(fd, &wake, sizeof wake) == (ssize_t)sizeof wake)
+        return 0;
+    return errno == EAGAIN ? 0 : -1; /* a full pipe: the reader has records to wake up for anyway */
+}
+
+int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed)
+{
+    if (signo < 1 || signo > signals_rtmax())
+        return fail(EINVAL);
+    if (delivered)
+        *delivered = atomic_load(&signals_slots[signo].delivered);
+    if (overflowed)
+        *overflowed = atomic_load(&signals_slots[signo].overflowed);
+    return 0;
+}
+
+int signals_pipe_capacity(void)
+{
+    if (signals_pipe_open() != 0)
+        return -1;
+    int bytes = fcntl(atomic_load(&record_read_fd), F_GETPIPE_SZ);
+    long page = sysconf(_SC_PAGESIZE);
+    if (bytes < 0 || page <= 0)
+        return -1;
+    /* The kernel keeps a pipe's data in page-sized buffers and never splits one small write across two
+     * of them, so a page holds page / 40 whole records (102 in 4 KiB, not 4096 / 40 = 102.4): a 1 MiB
+     * pipe holds 26112 records, not 1 MiB / 40 = 26214. */
+    return (int)(bytes / page) * (int)(page / (long)sizeof(signals_record));
+}
+
+int signals_read_fd(void)
+{
+    if (signals_pipe_open() != 0)
+        return -1;
+    return atomic_load(&record_read_fd);
+}
