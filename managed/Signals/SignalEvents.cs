@@ -116,12 +116,19 @@ public static class SignalEvents
     /// Lists the signals whose handler someone else overwrote since we installed it, and reinstalls ours
     /// when <paramref name="repair"/> is true. The dispatcher does this by itself every 200 ms.
     /// </summary>
+    /// <remarks>
+    /// A handler function that System.Native installed over ours for SIGCHLD, SIGCONT or SIGWINCH (at the first
+    /// Process.Start or Console use) is not tampering: it calls ours first (pal_signal.c, SignalHandler), and
+    /// putting ours back on top would cut Process.WaitForExit off from SIGCHLD. Those are neither listed nor repaired.
+    /// </remarks>
     public static IReadOnlyList<Signal> CheckTampering(bool repair = true)
     {
         ulong tampered = Native.SignalsTampered();
         if (tampered == 0)
             return [];
-        var signals = SignalSet.FromMask(tampered).ToList();
+        var signals = SignalSet.FromMask(tampered).Where(signal => !ChainsToUs(signal)).ToList();
+        if (signals.Count == 0)
+            return [];
         if (repair)
         {
             lock (SignalRegistry.Gate)
@@ -136,6 +143,10 @@ public static class SignalEvents
         }
         return signals;
     }
+
+    private static bool ChainsToUs(Signal signal) =>
+        SignalRegistry.RuntimeDependsOn(signal.Number) &&
+        Native.SignalsDisposition(signal.Number) == NativeConstants.DispositionForeign;
 
     /// <summary>Deliveries the native handler counted for a signal, and how many of them were coalesced.</summary>
     public static (ulong Delivered, ulong Coalesced) Counters(Signal signal)

@@ -14,7 +14,7 @@ internal static class SignalRegistry
 
     // Signals the runtime depends on: Process.WaitForExit (SIGCHLD), the console (SIGCONT, SIGWINCH).
     // Replacing their previous handler breaks .NET, so Handle chains for them too.
-    private static bool RuntimeDependsOn(int number) => number is 17 or 18 or 28;
+    internal static bool RuntimeDependsOn(int number) => number is 17 or 18 or 28;
 
     private static SignalSubscription[][] CreateEmpty()
     {
@@ -30,6 +30,7 @@ internal static class SignalRegistry
     {
         lock (Gate)
         {
+            RuntimeSignalHandling.EnsureInitialized();
             SignalDispatcher.EnsureRunning();
             var installed = new List<int>();
             try
