@@ -20,6 +20,6 @@ internal static class RuntimeSignalHandling
         _initialized = true;
         // Any registration runs the initialisation. SIGURG because its default action is to ignore, and
         // disposing the registration restores whatever was there before (SystemNative_DisablePosixSignalHandling).
-        PosixSignalRegistration.Create((PosixSignal)23, static _ => { }).Dispose();
+        PosixSignalRegistration.Create((PosixSignal)Signal.SIGURG.Number, static _ => { }).Dispose();
     }
 }
