@@ -17,6 +17,13 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
 
     private static readonly string?[] Names = BuildNames();
 
+    // Second names Linux gives some signals; glibc's sigabbrev_np knows only one (e.g. POLL for 29, so
+    // Signal.SIGIO.Name is "SIGPOLL"). Python accepts both spellings, and so does Parse.
+    private static readonly Dictionary<string, int> Aliases = new()
+    {
+        ["SIGIO"] = 29, ["SIGPOLL"] = 29, ["SIGIOT"] = 6, ["SIGCLD"] = 17,
+    };
+
     /// <summary>Creates a signal from its number; throws when no signal has that number.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The number is not a signal of this system.</exception>
     public Signal(int number)
@@ -133,6 +140,8 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
         string name = trimmed.ToUpperInvariant();
         if (!name.StartsWith("SIG", StringComparison.Ordinal))
             name = "SIG" + name;
+        if (Aliases.TryGetValue(name, out int aliased))
+            name = Names[aliased]!;
         for (int candidate = 1; candidate <= MaxNumber; candidate++)
         {
             if (Names[candidate] == name)

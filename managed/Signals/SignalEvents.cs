@@ -115,23 +115,27 @@ public static class SignalEvents
     /// <summary>
     /// Lists the signals whose handler someone else overwrote since we installed it, and reinstalls ours
     /// when <paramref name="repair"/> is true. The dispatcher does this by itself every 200 ms.
-    /// SIGCHLD, SIGCONT, SIGTTOU and SIGWINCH are listed but never reinstalled: the runtime installs its
-    /// handler over ours for them and calls ours from it, so ours still runs.
     /// </summary>
+    /// <remarks>
+    /// A handler function that System.Native installed over ours for SIGCHLD, SIGCONT, SIGTTOU or SIGWINCH (at the
+    /// first Process.Start, Console use or terminal change) is not tampering: it calls ours (pal_signal.c,
+    /// SignalHandler), and putting ours back on top would cut Process.WaitForExit off from SIGCHLD. Those are
+    /// neither listed nor repaired; SIG_DFL or SIG_IGN put back over ours on those signals still is tampering.
+    /// </remarks>
     public static IReadOnlyList<Signal> CheckTampering(bool repair = true)
     {
         ulong tampered = Native.SignalsTampered();
         if (tampered == 0)
             return [];
-        var signals = SignalSet.FromMask(tampered).ToList();
+        var signals = SignalSet.FromMask(tampered).Where(signal => !ChainsToUs(signal)).ToList();
+        if (signals.Count == 0)
+            return [];
         if (repair)
         {
             lock (SignalRegistry.Gate)
             {
                 foreach (var signal in signals)
                 {
-                    if (RuntimeSignalHandling.ChainsToUs(signal.Number))
-                        continue;
                     int result = Native.SignalsReinstall(signal.Number);
                     if (result < 0 && -result != NativeResult.ENOENT)
                         NativeResult.Check(result, $"Reinstalling the handler for {signal}");
@@ -140,6 +144,10 @@ public static class SignalEvents
         }
         return signals;
     }
+
+    private static bool ChainsToUs(Signal signal) =>
+        RuntimeSignalHandling.ChainsToUs(signal.Number) &&
+        Native.SignalsDisposition(signal.Number) == NativeConstants.DispositionForeign;
 
     /// <summary>Deliveries the native handler counted for a signal, and how many of them were coalesced.</summary>
     public static (ulong Delivered, ulong Coalesced) Counters(Signal signal)

@@ -202,6 +202,10 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         return -1;
     pthread_mutex_lock(&read_lock);
     int fd = atomic_load(&record_read_fd); /* read under read_lock: close cannot swap it meanwhile */
+    /* Overflow not yet reported: do not sleep. The pipe may have been drained by a read that happened
+     * to fill the caller's buffer exactly, so no short read reported it and no nudge may come. */
+    if (atomic_load_explicit(&signals_overflow_total, memory_order_acquire) != overflow_total_reported)
+        timeout_ms = 0;
     int result = 0;
     ssize_t bytes = 0;
     if (fd >= 0 && timeout_ms >= 0)

@@ -1,5 +1,3 @@
-using NUnit.Framework;
-using Signals;
 
 namespace Signals.Tests;
 

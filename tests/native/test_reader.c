@@ -91,7 +91,7 @@ TEST(shutdown_ends_blocked_reader)
 
 /* The pipe overflows while nobody reads; then a reader that only ever blocks in read(2) must still
  * get every delivery, coalesced ones included, although no further signal arrives to wake it. */
-TEST(overflow_reaches_blocking_reader_without_further_signals)
+static void overflow_reaches_blocking_reader(int buffer_records)
 {
     int signo = SIGRTMIN + 4;
     CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE));
@@ -103,11 +103,12 @@ TEST(overflow_reaches_blocking_reader_without_further_signals)
     CHECK_EQ(0, signals_counters(signo, NULL, &overflowed));
     CHECK_EQ(10, overflowed);
     static signals_record records[1000];
+    CHECK(buffer_records <= 1000);
     uint64_t deliveries = 0;
     int64_t deadline = monotonic_ms() + DEADLINE_MS;
     while (deliveries < (uint64_t)sent) {
         CHECK(monotonic_ms() < deadline);
-        int count = signals_read_wait(records, 1000, -1);
+        int count = signals_read_wait(records, buffer_records, -1);
         CHECK(count > 0); /* never a spurious empty return here: nobody wakes or shuts down */
         for (int i = 0; i < count; i++) {
             CHECK_EQ(signo, records[i].signo);
@@ -116,4 +117,18 @@ TEST(overflow_reaches_blocking_reader_without_further_signals)
     }
     CHECK_EQ(sent, deliveries);
     CHECK_EQ(0, signals_restore(signo));
+}
+
+TEST(overflow_reaches_blocking_reader_without_further_signals)
+{
+    overflow_reaches_blocking_reader(1000); /* the last read of the pipe's records is a short one */
+}
+
+/* A page holds 102 records, so 102 divides the capacity: every read is full, the pipe drains on a full
+ * read, and only the pending-overflow check keeps the next read from sleeping forever. */
+TEST(overflow_reaches_blocking_reader_when_reads_fill_the_buffer_exactly)
+{
+    CHECK_EQ(0, signals_init());
+    CHECK_EQ(0, signals_pipe_capacity() % 102);
+    overflow_reaches_blocking_reader(102);
 }

@@ -29,8 +29,8 @@ internal static class RuntimeSignalHandling
     /// <summary>
     /// Signals whose runtime handler is installed over ours later (Process.Start → SIGCHLD; Console → SIGCHLD,
     /// SIGCONT, SIGWINCH; terminal changes → SIGTTOU) and then calls ours as its "original" handler. Ours still
-    /// runs; reinstalling it would cut the runtime out (Process.WaitForExit would hang), so tamper repair
-    /// leaves these alone.
+    /// runs; reinstalling it would cut the runtime out (Process.WaitForExit would hang), so a foreign handler
+    /// on these is not counted as tampering (SignalEvents.CheckTampering).
     /// </summary>
     internal static bool ChainsToUs(int number) => number is 17 or 18 or 22 or 28;
 

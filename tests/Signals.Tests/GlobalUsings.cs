@@ -1,0 +1,3 @@
+global using NUnit.Framework;
+global using Signals;
+global using Signals.Tests.Support;
