@@ -1,0 +1,8 @@
+using Signals.Stress.Infrastructure;
+
+namespace Signals.Stress.Scenarios;
+
+internal static class BadInputScenario
+{
+    public static bool Run(Arguments arguments) => throw new NotImplementedException();
+}
