@@ -18,6 +18,8 @@ bool passed = args[0] switch
     "r5" => BadInputScenario.Run(arguments),
     "r7" => SecurityScenario.Run(arguments),
     "r7-pid1" => Pid1Scenario.Run(arguments),
+    "probe-null-reference-sigsegv-blocked" => BlockedRuntimeSignalsProbe.NullReferenceWithSigsegvBlocked(),
+    "probe-gc-sigrtmin-blocked" => BlockedRuntimeSignalsProbe.CollectWithActivationSignalBlocked(),
     _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
 };
 return passed ? 0 : 1;
