@@ -19,6 +19,7 @@ bool passed = args[0] switch
     "r7" => SecurityScenario.Run(arguments),
     "r7-pid1" => Pid1Scenario.Run(arguments),
     "probe-null-reference-sigsegv-blocked" => BlockedRuntimeSignalsProbe.NullReferenceWithSigsegvBlocked(),
+    "probe-waitforexit-sigchld-first" => SigchldFirstProbe.Run(),
     "probe-gc-sigrtmin-blocked" => BlockedRuntimeSignalsProbe.CollectWithActivationSignalBlocked(),
     _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),
 };

@@ -24,6 +24,13 @@ internal sealed class CheckList(string scenario)
         return passed;
     }
 
+    /// <summary>Adds the checks another process ran and reported (it explained its failures itself).</summary>
+    public void Add(long count, long failures)
+    {
+        Count += (int)count;
+        Interlocked.Add(ref _failures, (int)failures);
+    }
+
     /// <summary>A failure seen outside a check (a worker's exception), counted without a check of its own.</summary>
     public void Fail(string what)
     {
