@@ -59,9 +59,12 @@ public static class SignalEvents
     /// (returns it) or the timeout passes (returns null). Works from any thread: no signal mask needed.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The timeout is negative (other than infinite).</exception>
+    /// <exception cref="InvalidOperationException">Called from a signal callback, where it could never see the signal.</exception>
     public static SignalEvent? Wait(IEnumerable<Signal> signals, TimeSpan timeout)
     {
         ValidateTimeout(timeout);
+        if (SignalDispatcher.IsDispatcherThread)
+            throw new InvalidOperationException("Wait cannot be called from a signal callback: the signal it waits for would be dispatched on this same thread. Use WaitAsync.");
         SignalEvent? received = null;
         using var arrived = new ManualResetEventSlim();
         using (Subscribe(signals, e => { if (!arrived.IsSet) { received = e; arrived.Set(); } }))

@@ -12,16 +12,18 @@ namespace Signals;
 public static class SignalMask
 {
     /// <summary>Blocks <paramref name="signals"/> on the calling thread; returns the previous mask.</summary>
-    public static IReadOnlyList<Signal> Block(IEnumerable<Signal> signals) => Change(0, signals);
+    /// <exception cref="ArgumentException">A signal the runtime needs (faults, SIGRTMIN) or that cannot be blocked.</exception>
+    public static IReadOnlyList<Signal> Block(IEnumerable<Signal> signals) => Change(0, signals, requireHandleable: true);
 
     /// <summary>Unblocks <paramref name="signals"/> on the calling thread; returns the previous mask.</summary>
-    public static IReadOnlyList<Signal> Unblock(IEnumerable<Signal> signals) => Change(1, signals);
+    public static IReadOnlyList<Signal> Unblock(IEnumerable<Signal> signals) => Change(1, signals, requireHandleable: false);
 
     /// <summary>Replaces the calling thread's mask; returns the previous one.</summary>
-    public static IReadOnlyList<Signal> Set(IEnumerable<Signal> signals) => Change(2, signals);
+    /// <exception cref="ArgumentException">The set holds a signal <see cref="Block"/> refuses.</exception>
+    public static IReadOnlyList<Signal> Set(IEnumerable<Signal> signals) => Change(2, signals, requireHandleable: true);
 
     /// <summary>The calling thread's current mask.</summary>
-    public static IReadOnlyList<Signal> Current => Change(0, []);
+    public static IReadOnlyList<Signal> Current => Change(0, [], requireHandleable: false);
 
     /// <summary>Signals pending for the calling thread or the process (sigpending).</summary>
     public static IReadOnlyList<Signal> Pending()
@@ -38,9 +40,7 @@ public static class SignalMask
     {
         ArgumentNullException.ThrowIfNull(signals);
         SignalEvents.ValidateTimeout(timeout);
-        var list = signals.ToArray();
-        if (list.Length == 0)
-            throw new ArgumentException("At least one signal is needed.", nameof(signals));
+        var list = SignalEvents.Validate(signals, nameof(signals));
         long nanoseconds = timeout == Timeout.InfiniteTimeSpan ? -1 : timeout.Ticks * 100;
         var record = default(NativeRecord);
         while (true)
@@ -55,13 +55,19 @@ public static class SignalMask
         }
     }
 
-    private static IReadOnlyList<Signal> Change(int how, IEnumerable<Signal> signals)
+    // Blocking a fault signal turns a NullReferenceException into a crash, and blocking SIGRTMIN hangs the
+    // GC: what cannot be handled cannot be blocked either. Unblocking anything is harmless.
+    private static IReadOnlyList<Signal> Change(int how, IEnumerable<Signal> signals, bool requireHandleable)
     {
         ArgumentNullException.ThrowIfNull(signals);
         var list = signals.ToArray();
         foreach (var signal in list)
-            if (signal.Number == 0)
+        {
+            if (requireHandleable)
+                signal.EnsureHandleable(nameof(signals));
+            else if (signal.Number == 0)
                 throw new ArgumentException("The default Signal value is not a signal.", nameof(signals));
+        }
         NativeResult.Check(Native.SignalsThreadMask(how, SignalSet.ToMask(list), out ulong old), "Changing the thread's signal mask");
         return SignalSet.FromMask(old).ToArray();
     }

@@ -34,7 +34,12 @@ public static class SignalSender
     /// <summary>The calling thread's kernel thread id, for <see cref="ThreadKill"/>.</summary>
     public static int CurrentThreadId => Native.SignalsThreadId();
 
-    /// <summary>Sends <paramref name="signal"/> to a thread of this process by its pthread handle (pthread_kill(3)).</summary>
+    /// <summary>
+    /// Sends <paramref name="signal"/> to a thread of this process by its pthread handle (pthread_kill(3)).
+    /// The handle must come from <see cref="CurrentThreadHandle"/> of a thread that is still alive: like
+    /// pthread_kill itself, a stale or made-up handle is undefined behaviour and may crash the process.
+    /// Prefer <see cref="ThreadKill"/>, which fails cleanly (ESRCH) for a thread that is gone.
+    /// </summary>
     public static void PthreadKill(ulong threadHandle, Signal signal) =>
         NativeResult.Check(Native.SignalsPthreadKill(threadHandle, Checked(signal)), $"Sending {signal} to thread {threadHandle:x}");
 

@@ -19,6 +19,10 @@ public sealed class SignalSubscription : IDisposable
 
     internal SignalSubscription(IReadOnlyList<Signal> signals, Action<SignalEvent> callback, SubscriptionOptions options)
     {
+        if (!Enum.IsDefined(options.Policy))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Policy, "SubscriptionOptions.Policy must be SignalPolicy.Handle or SignalPolicy.Observe.");
+        if (!Enum.IsDefined(options.Target))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Target, "SubscriptionOptions.Target must be Dispatcher, ThreadPool or SynchronizationContext.");
         Signals = signals;
         _callback = callback;
         Options = options;

@@ -12,6 +12,7 @@ public sealed class SignalWakeup : IDisposable
     private readonly object _gate = new();
     private TaskCompletionSource? _next;
     private long _count;
+    private bool _disposed;
 
     /// <summary>Starts watching <paramref name="signals"/>.</summary>
     public SignalWakeup(params IEnumerable<Signal> signals)
@@ -26,11 +27,13 @@ public sealed class SignalWakeup : IDisposable
     public long Count => Interlocked.Read(ref _count);
 
     /// <summary>Completes at the next delivery after this call.</summary>
+    /// <exception cref="ObjectDisposedException">The wakeup was disposed (also ends a pending wait).</exception>
     public Task WaitAsync(CancellationToken cancellationToken = default)
     {
         Task next;
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             next = _next.Task;
         }
@@ -40,20 +43,32 @@ public sealed class SignalWakeup : IDisposable
     private void OnSignal(SignalEvent signalEvent)
     {
         Interlocked.Add(ref _count, signalEvent.Count);
-        _event.Set();
         TaskCompletionSource? next;
         lock (_gate)
         {
+            if (_disposed)
+                return; // a delivery already in flight when Dispose ran
+            _event.Set();
             next = _next;
             _next = null;
         }
         next?.TrySetResult();
     }
 
-    /// <summary>Stops watching. Idempotent.</summary>
+    /// <summary>Stops watching; a pending <see cref="WaitAsync"/> fails with <see cref="ObjectDisposedException"/>. Idempotent.</summary>
     public void Dispose()
     {
+        TaskCompletionSource? pending;
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            pending = _next;
+            _next = null;
+        }
         _subscription.Dispose();
+        pending?.TrySetException(new ObjectDisposedException(nameof(SignalWakeup)));
         _event.Dispose();
     }
 }

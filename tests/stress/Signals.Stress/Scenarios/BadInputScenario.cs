@@ -215,16 +215,19 @@ internal static class BadInputScenario
 
         FromCallback("Shutdown", e => e.Throws<InvalidOperationException>("SignalEvents.Shutdown from a callback", SignalEvents.Shutdown, onThisThread: true, "Shutdown", "callback"));
         FromCallback("Pause", e => e.Throws<InvalidOperationException>("SignalEvents.Pause from a callback", () => SignalEvents.Pause(TimeSpan.FromSeconds(1)), onThisThread: true, "Pause", "callback"));
-        // Wait from a callback subscribes and then blocks the only thread that could deliver to it: even a
-        // signal that arrives is never seen, and with an infinite timeout the dispatcher deadlocks.
-        // (A second subscription keeps SIGUSR2 handled, so the process survives whatever Wait does.)
-        using var keepHandled = SignalEvents.Subscribe(Signal.SIGUSR2, Ignore);
+        // Wait from a callback would subscribe and then block the only thread that could deliver to it: even a
+        // signal that arrives would never be seen. It must refuse at once, before a SIGUSR2 sent 200 ms later;
+        // a second subscription keeps SIGUSR2 handled until that signal has arrived, so the process survives.
+        long keptSignals = 0;
+        using var keepHandled = SignalEvents.Subscribe(Signal.SIGUSR2, e => Interlocked.Add(ref keptSignals, e.Count));
         FromCallback("Wait", e => e.Throws<InvalidOperationException>("SignalEvents.Wait from a callback (SIGUSR2 sent 200 ms into the wait)", () =>
         {
             _ = Task.Delay(200).ContinueWith(_ => SignalSender.Kill(SignalSender.ProcessId, Signal.SIGUSR2), TaskScheduler.Default);
             var got = SignalEvents.Wait([Signal.SIGUSR2], TimeSpan.FromSeconds(3));
             Console.Error.WriteLine($"R5 note: Wait on the dispatcher thread returned {(got is null ? "null (timed out although SIGUSR2 arrived)" : got.ToString())}");
         }, onThisThread: true, "Wait", "callback"));
+        expect.Holds("the SIGUSR2 sent after the refused Wait arrived and was handled",
+            Poll.Until(() => Interlocked.Read(ref keptSignals) == 1, TimeSpan.FromSeconds(30)));
     }
 
     private static void ShutdownAndRestart(Expectations expect)
