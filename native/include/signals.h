@@ -101,6 +101,10 @@ SIGNALS_API int signals_reinstall(int signo);
  * number). Returns the count, 0 on timeout, signals_wake() or shutdown; -1 errno. One reader at a time
  * (a mutex serialises readers; a blocked reader never holds up installs). */
 SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_ms);
+/* How long signals_read_wait() polls memory for a new record before sleeping in read(2), in
+ * microseconds (default 50; 0: never). Each wake-up then costs up to that much CPU, and a signal that
+ * follows within it skips the tens of microseconds of waking a sleeping thread. 0 / -1 EINVAL. */
+SIGNALS_API int signals_set_reader_spin(int microseconds);
 /* signals_read_wait(records, max, 0): never blocks. */
 SIGNALS_API int signals_read(signals_record *records, int max);
 /* Waits until the pipe is readable or timeout_ms (-1: forever), for callers that poll before reading

@@ -69,15 +69,18 @@ static void record_delivery(struct signals_slot *slot, int signo, const siginfo_
     signals_fill_record(&record, signo, info);
     atomic_fetch_add_explicit(&slot->delivered, 1, memory_order_relaxed);
     /* A 40-byte write to a pipe is atomic (< PIPE_BUF): it goes in whole or fails with EAGAIN. */
-    if (write(fd, &record, sizeof record) == (ssize_t)sizeof record)
+    if (write(fd, &record, sizeof record) == (ssize_t)sizeof record) {
+        atomic_fetch_add_explicit(&signals_records_written, 1, memory_order_release);
         return;
+    }
     /* Failure policy: never block, never retry; the delivery becomes part of a coalesced record. Then
      * a nudge (a zeroed record, signo 0): if it fits, the reader wakes for it; if the pipe is still
      * full, the reader has yet to drain it and reads the counts after it does (pipe.c). */
     atomic_fetch_add_explicit(&slot->overflowed, 1, memory_order_release);
     atomic_fetch_add_explicit(&signals_overflow_total, 1, memory_order_release);
     signals_record nudge = {0};
-    (void)!write(fd, &nudge, sizeof nudge);
+    if (write(fd, &nudge, sizeof nudge) == (ssize_t)sizeof nudge)
+        atomic_fetch_add_explicit(&signals_records_written, 1, memory_order_release);
 }
 
 void signals_handler(int signo, siginfo_t *info, void *ucontext)

@@ -36,6 +36,7 @@ struct signals_slot {
 extern struct signals_slot signals_slots[SIGNALS_MAX_SIGNO + 1];
 extern _Atomic int signals_record_fd;   /* write end of the record pipe (non-blocking), -1 when closed */
 extern _Atomic uint64_t signals_overflow_total; /* sum of every slot's overflowed: lets the reader skip the scan */
+extern _Atomic uint64_t signals_records_written; /* records (and wake records) put into the pipe */
 extern _Atomic pid_t signals_owner_pid; /* only this process records; a forked child does not */
 extern _Atomic int signals_handlers_running; /* handler invocations in flight; close waits for 0 */
 

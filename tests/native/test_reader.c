@@ -132,3 +132,29 @@ TEST(overflow_reaches_blocking_reader_when_reads_fill_the_buffer_exactly)
     CHECK_EQ(0, signals_pipe_capacity() % 102);
     overflow_reaches_blocking_reader(102);
 }
+
+TEST(reader_spin_setting)
+{
+    CHECK_ERRNO(EINVAL, signals_set_reader_spin(-1));
+    CHECK_ERRNO(EINVAL, signals_set_reader_spin(1000001));
+    /* Without the spin the reader goes straight to read(2) and still gets every record. */
+    CHECK_EQ(0, signals_set_reader_spin(0));
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    struct blocked_read read = {0};
+    pthread_t thread = start_reader(&read, -1);
+    CHECK_EQ(0, kill(getpid(), SIGUSR1));
+    CHECK_EQ(0, pthread_join(thread, NULL));
+    CHECK_EQ(1, read.result);
+    CHECK_EQ(SIGUSR1, read.records[0].signo);
+    /* With a 1 s spin, a record that arrives during it ends the spin at once: the reader returns long
+     * before the spin would have run out (it would return after it, too, but only then). */
+    CHECK_EQ(0, signals_set_reader_spin(1000000));
+    thread = start_reader(&read, -1);
+    int64_t sent_ns = monotonic_ns();
+    CHECK_EQ(0, kill(getpid(), SIGUSR1));
+    CHECK_EQ(0, pthread_join(thread, NULL));
+    CHECK_EQ(1, read.result);
+    CHECK(read.returned_ns - sent_ns < 500 * 1000000LL);
+    CHECK_EQ(0, signals_set_reader_spin(50));
+    CHECK_EQ(0, signals_restore(SIGUSR1));
+}
