@@ -1,14 +1,12 @@
 /*
  * recv_libsignals — a diagnostic receiver: libsignals' handler and reader API from C, without .NET.
- * It tells how much of our latency is the native wait/read loop and how much is the managed dispatcher.
+ * It tells how much of our cost is the native handler and reader and how much the managed dispatcher.
  *
- *   recv_libsignals ACK_FIFO dispatcher|drain-once
+ *   recv_libsignals ACK_FIFO FLOOD_SIGNO
  *
- * dispatcher: the loop of managed/Signals/Dispatch/SignalDispatcher.cs, call for call: read until
- *   signals_read() returns 0 (an empty pipe costs a read(2) of the pipe and one of the overflow eventfd),
- *   then signals_wait(200).
- * drain-once: the candidate fix: after a read that returned fewer records than asked for, the pipe was
- *   empty at that instant, so go straight to signals_wait() (poll says when more arrived, or overflowed).
+ * The reader thread runs the loop of managed/Signals/Dispatch/SignalDispatcher.cs, call for call: all
+ * signals blocked, then signals_read_wait(records, 256, -1) (spin, then sleep in read(2)) forever. SIGUSR1
+ * is acknowledged one by one; the flood signal as the burst total the sender puts in si_value.
  */
 #include "bench_common.h" /* first: it defines _GNU_SOURCE */
 
@@ -21,7 +19,7 @@
 enum { BATCH = 256 };
 
 static int ack_fd;
-static int drain_once;
+static int flood_signo;
 static _Atomic uint64_t received;
 
 static void *dispatcher(void *unused)
@@ -31,15 +29,24 @@ static void *dispatcher(void *unused)
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL); /* as the managed dispatcher: signals land elsewhere */
     signals_record records[BATCH];
+    uint64_t flood_count = 0, flood_total = 0;
     for (;;) {
-        int count = signals_read(records, BATCH);
+        int count = signals_read_wait(records, BATCH, -1);
         for (int i = 0; i < count; i++) {
-            atomic_fetch_add(&received, 1);
-            bench_write_all(ack_fd, "a", 1);
+            if (records[i].signo == SIGUSR1) {
+                atomic_fetch_add(&received, 1);
+                bench_write_all(ack_fd, "a", 1);
+                continue;
+            }
+            flood_count += records[i].coalesced ? records[i].coalesced : 1;
+            if (!records[i].coalesced)
+                flood_total = (uint64_t)records[i].value;
+            if (flood_total > 0 && flood_count >= flood_total) {
+                atomic_fetch_add(&received, flood_total);
+                bench_write_all(ack_fd, &flood_count, sizeof flood_count);
+                flood_count -= flood_total;
+            }
         }
-        if (count > 0 && (count == BATCH || !drain_once))
-            continue;
-        signals_wait(200);
     }
     return NULL;
 }
@@ -48,13 +55,13 @@ static uint64_t received_count(void) { return atomic_load(&received); }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 || (strcmp(argv[2], "dispatcher") != 0 && strcmp(argv[2], "drain-once") != 0)) {
-        fprintf(stderr, "usage: recv_libsignals ACK_FIFO dispatcher|drain-once\n");
+    if (argc != 3) {
+        fprintf(stderr, "usage: recv_libsignals ACK_FIFO FLOOD_SIGNO\n");
         return 2;
     }
     ack_fd = bench_open_fifo(argv[1]);
-    drain_once = strcmp(argv[2], "drain-once") == 0;
-    if (signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE) != 0)
+    flood_signo = atoi(argv[2]);
+    if (signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE) != 0 || signals_install(flood_signo, SIGNALS_POLICY_HANDLE) != 0)
         return 2;
     pthread_t thread;
     if (pthread_create(&thread, NULL, dispatcher, NULL) != 0)

@@ -38,8 +38,7 @@ internal static class BenchSuite
 
             var selfPipe = StartCWith("c-selfpipe", "recv_selfpipe", flood.ToString(CultureInfo.InvariantCulture));
             var sigwait = StartCWith("c-sigwait", "recv_sigwait");
-            var libsignalsLoop = StartCWith("c-libsignals", "recv_libsignals", "dispatcher");
-            var libsignalsDrainOnce = StartCWith("c-libsignals-drain-once", "recv_libsignals", "drain-once");
+            var libsignalsLoop = StartCWith("c-libsignals", "recv_libsignals", flood.ToString(CultureInfo.InvariantCulture));
             var oursCallback = StartDotnet("ours-callback");
             var oursWaitAsync = StartDotnet("ours-waitasync");
             var psrUsr1 = StartDotnet("psr-usr1");
@@ -55,13 +54,13 @@ internal static class BenchSuite
                 new(".NET PosixSignalRegistration SIGUSR1", psrUsr1, usr1),
                 new(".NET PosixSignalRegistration SIGTERM", psrTerm, term),
                 new("ours: Subscribe callback SIGTERM", oursTerm, term),
-                new("diagnostic: C + libsignals, the dispatcher's read loop", libsignalsLoop, usr1),
-                new("diagnostic: C + libsignals, drain once per wake", libsignalsDrainOnce, usr1),
+                new("diagnostic: C + libsignals, the dispatcher's loop", libsignalsLoop, usr1),
             };
             var floods = new List<FloodRow>
             {
                 new("C self-pipe + atomic counter", selfPipe, flood),
                 new("ours: Subscribe callback", oursCallback, flood),
+                new("diagnostic: C + libsignals, the dispatcher's loop", libsignalsLoop, flood),
             };
             var handlerCost = new HandlerCostRow();
             var dotnetReceivers = new[] { oursCallback, oursWaitAsync, psrUsr1, psrTerm, oursTerm };

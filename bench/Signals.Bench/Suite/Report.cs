@@ -71,10 +71,10 @@ internal sealed class Report(
         }
         text.AppendLine();
 
-        text.AppendLine("The floor's handler writes one byte and its reader blocks in read(2): two syscalls per delivery on the reader. " +
-                        "The diagnostic rows run libsignals' handler and reader API from C, without .NET: the first with the managed " +
-                        "dispatcher's loop (read until empty, then signals_wait), the second draining once per wake; ours minus the first " +
-                        "is the managed share, the first minus the floor is the native reader loop's.");
+        text.AppendLine("The floor's handler writes one byte and its reader blocks in read(2). The diagnostic rows run libsignals' " +
+                        "handler and reader from C, without .NET, with the managed dispatcher's loop (signals_read_wait: spin up to " +
+                        "50 µs, then sleep in read(2)): ours minus the diagnostic row is the .NET process's share, the diagnostic row " +
+                        "minus the floor is the native library's.");
         text.AppendLine();
         text.AppendLine($"## Throughput: {options.FloodSenders} sender processes queue SIGRTMIN+2 with sigqueue ({options.FloodPerSender} each per round)");
         text.AppendLine();
