@@ -2,15 +2,20 @@
  * recv_libsignals — a diagnostic receiver: libsignals' handler and reader API from C, without .NET.
  * It tells how much of our cost is the native handler and reader and how much the managed dispatcher.
  *
- *   recv_libsignals ACK_FIFO FLOOD_SIGNO
+ *   recv_libsignals ACK_FIFO FLOOD_SIGNO [IDLE_THREADS]
  *
  * The reader thread runs the loop of managed/Signals/Dispatch/SignalDispatcher.cs, call for call: all
  * signals blocked, then signals_read_wait(records, 256, -1) (spin, then sleep in read(2)) forever. SIGUSR1
  * is acknowledged one by one; the flood signal as the burst total the sender puts in si_value.
+ *
+ * IDLE_THREADS extra threads sleep in pause() without blocking signals, as a .NET process's runtime
+ * threads do: the kernel hands a process-directed signal to a thread that has none pending, so under a
+ * flood the deliveries spread over every such thread, each one woken separately.
  */
 #include "bench_common.h" /* first: it defines _GNU_SOURCE */
 
 #include <pthread.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdatomic.h>
 
@@ -51,12 +56,20 @@ static void *dispatcher(void *unused)
     return NULL;
 }
 
+static void *idle_thread(void *unused)
+{
+    (void)unused;
+    for (;;)
+        pause();
+    return NULL;
+}
+
 static uint64_t received_count(void) { return atomic_load(&received); }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: recv_libsignals ACK_FIFO FLOOD_SIGNO\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: recv_libsignals ACK_FIFO FLOOD_SIGNO [IDLE_THREADS]\n");
         return 2;
     }
     ack_fd = bench_open_fifo(argv[1]);
@@ -64,6 +77,9 @@ int main(int argc, char **argv)
     if (signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE) != 0 || signals_install(flood_signo, SIGNALS_POLICY_HANDLE) != 0)
         return 2;
     pthread_t thread;
+    for (int i = 0; argc == 4 && i < atoi(argv[3]); i++)
+        if (pthread_create(&thread, NULL, idle_thread, NULL) != 0)
+            return 2;
     if (pthread_create(&thread, NULL, dispatcher, NULL) != 0)
         return 2;
     bench_control_loop(received_count);

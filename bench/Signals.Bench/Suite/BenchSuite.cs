@@ -39,6 +39,8 @@ internal static class BenchSuite
             var selfPipe = StartCWith("c-selfpipe", "recv_selfpipe", flood.ToString(CultureInfo.InvariantCulture));
             var sigwait = StartCWith("c-sigwait", "recv_sigwait");
             var libsignalsLoop = StartCWith("c-libsignals", "recv_libsignals", flood.ToString(CultureInfo.InvariantCulture));
+            // About as many idle threads that take signals as a .NET process has (12 in the demo, more with a busy ThreadPool).
+            var libsignalsThreads = StartCWith("c-libsignals-threads", "recv_libsignals", flood.ToString(CultureInfo.InvariantCulture), "14");
             var oursCallback = StartDotnet("ours-callback");
             var oursWaitAsync = StartDotnet("ours-waitasync");
             var psrUsr1 = StartDotnet("psr-usr1");
@@ -61,6 +63,7 @@ internal static class BenchSuite
                 new("C self-pipe + atomic counter", selfPipe, flood),
                 new("ours: Subscribe callback", oursCallback, flood),
                 new("diagnostic: C + libsignals, the dispatcher's loop", libsignalsLoop, flood),
+                new("diagnostic: the same + 14 idle threads that take signals (like .NET's)", libsignalsThreads, flood),
             };
             var handlerCost = new HandlerCostRow();
             var dotnetReceivers = new[] { oursCallback, oursWaitAsync, psrUsr1, psrTerm, oursTerm };
