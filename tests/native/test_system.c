@@ -251,7 +251,7 @@ TEST(wake_wakes_wait)
     CHECK_EQ(0, pthread_join(thread, NULL));
     /* A wake is not a record; reading consumes it. */
     expect_nothing_more();
-    /* 200 ms: nothing in this process writes the pipe or the eventfd now; a wake that was not
+    /* 200 ms: nothing in this process writes the pipe now; a wake record that was not
      * consumed would make signals_wait return at once. */
     CHECK_EQ(0, signals_wait(200));
 

@@ -7,7 +7,7 @@ internal static class ProcFs
 {
     private const int OCloexec = 0x80000; // 02000000 octal, as /proc/<pid>/fdinfo prints flags in octal
 
-    /// <summary>fd number → link target ("pipe:[123]", "anon_inode:[eventfd]", a path) of a process.</summary>
+    /// <summary>fd number → link target ("pipe:[123]", "socket:[456]", a path) of a process.</summary>
     public static Dictionary<int, string> Descriptors(int pid)
     {
         var result = new Dictionary<int, string>();
