@@ -27,7 +27,7 @@ public class AsyncApiTests
     }
 
     [Test]
-    public async Task ReadAllAsyncStreamsEveryDeliveryInOrderUntilCancelled()
+    public async Task ReadAllAsyncStreamsEveryDeliveryUntilCancelled()
     {
         var signal = Signal.RealTime(2); // queued signals: none merged, delivered in order
         using var scope = new SignalScope(signal);
@@ -55,7 +55,9 @@ public class AsyncApiTests
         for (long value = 1; value <= 3; value++)
             SignalSender.Queue(Environment.ProcessId, signal, value);
         await reader.WaitAsync(Poll.Deadline); // ends without throwing once cancelled
-        Assert.That(values, Is.EqualTo(new long[] { 1, 2, 3 }));
+        // Every value, but not necessarily in the order sent: the kernel may run the handlers of consecutive
+        // deliveries on different threads of the process, which then write their records in either order.
+        Assert.That(values, Is.EquivalentTo(new long[] { 1, 2, 3 }));
     }
 
     [Test]

@@ -35,8 +35,13 @@ internal sealed class DemoProcess : IDisposable
     /// <summary>The stderr lines so far.</summary>
     public IReadOnlyList<string> Stderr { get { lock (_gate) return [.. _stderr]; } }
 
-    /// <summary>Starts the demo with <paramref name="arguments"/>.</summary>
-    public static DemoProcess Start(params string[] arguments) => Start(ExecutablePath, arguments);
+    /// <summary>
+    /// Starts the demo with <paramref name="arguments"/>, with the default dispositions a terminal gives it:
+    /// a test runner started from a non-interactive shell's background job has SIGINT and SIGQUIT ignored, and
+    /// ignored signals survive exec. env(1) execs the demo, so the child's pid is the demo's.
+    /// </summary>
+    public static DemoProcess Start(params string[] arguments) =>
+        Start("env", ["--default-signal=INT,QUIT,TERM,USR1,USR2", ExecutablePath, .. arguments]);
 
     /// <summary>Starts any program (e.g. coreutils timeout wrapping the demo), collecting its output the same way.</summary>
     public static DemoProcess Start(string program, IEnumerable<string> arguments)
