@@ -15,10 +15,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-# Debian packages the build needs, by the command that proves each is there.
-declare -A PACKAGE_FOR=([cmake]=cmake [gcc]=gcc [swig]=swig [make]=make [nm]=binutils [unzip]=unzip [pkg-config]=pkg-config [setarch]=util-linux)
+# Debian packages the build and the tests need, by a command that proves each is there (pkill stands for
+# procps, whose /bin/kill the tests run; the shell's builtin kill would hide its absence).
+declare -A PACKAGE_FOR=([cmake]=cmake [gcc]=gcc [swig]=swig [make]=make [nm]=binutils [unzip]=unzip
+  [pkg-config]=pkg-config [setarch]=util-linux [setpriv]=util-linux [unshare]=util-linux [pkill]=procps
+  [valgrind]=valgrind [timeout]=coreutils)
 
 ensure_packages() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "error: the .NET 10 SDK is required (dotnet on PATH)" >&2
+    exit 1
+  fi
   local missing=()
   for command in "${!PACKAGE_FOR[@]}"; do
     command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGE_FOR[$command]}")
@@ -27,13 +34,9 @@ ensure_packages() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing Debian packages: ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
   else
     echo "error: missing packages; install them with: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-  if ! command -v dotnet >/dev/null 2>&1; then
-    echo "error: the .NET 10 SDK is required (dotnet on PATH)" >&2
     exit 1
   fi
 }
