@@ -48,8 +48,6 @@ public sealed class SignalSubscription : IDisposable
     /// <summary>Whether <see cref="Dispose"/> was called.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    internal string CallbackName => _callback.Method.Name;
-
     internal Action<SignalEvent> Callback => _callback;
 
     /// <summary>Stops receiving. Idempotent; safe from inside the callback and from any thread.</summary>

@@ -1,12 +1,13 @@
 /*
- * core.c — installing and restoring actions, refused signals and the tamper check. Everything that can be decided is decided here, at registration time, so that the
- * handler (handler.c) only records and chains.
+ * core.c — installing and restoring actions, refused signals and the tamper check. Everything that can
+ * be decided is decided here, at registration time, so that the handler (handler.c) only records and
+ * chains.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -15,17 +16,6 @@ struct signals_slot signals_slots[SIGNALS_MAX_SIGNO + 1];
 
 /* Lifetime and install state: guarded by `lock`. The pipe and the reader side live in pipe.c. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int in_range(int signo)
-{
-    return signo >= 1 && signo <= signals_rtmax();
-}
-
-static int fail(int error)
-{
-    errno = error;
-    return -1;
-}
 
 static int is_ours(const struct sigaction *action)
 {
@@ -37,7 +27,7 @@ static int restore_locked(int signo)
 {
     struct signals_slot *slot = &signals_slots[signo];
     if (atomic_load(&slot->policy) == 0)
-        return fail(ENOENT);
+        return signals_fail(ENOENT);
     struct sigaction current;
     if (sigaction(signo, NULL, &current) != 0)
         return -1;
@@ -102,10 +92,10 @@ const char *signals_refusal_reason(int signo)
 
 static int check_allowed(int signo)
 {
-    if (!in_range(signo))
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     if (signals_refusal_reason(signo) != NULL)
-        return fail(EPERM);
+        return signals_fail(EPERM);
     return 0;
 }
 
@@ -124,7 +114,7 @@ int signals_install(int signo, int policy)
     if (check_allowed(signo) != 0)
         return -1;
     if (policy != SIGNALS_POLICY_HANDLE && policy != SIGNALS_POLICY_OBSERVE)
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     pthread_mutex_lock(&lock);
     int result = signals_pipe_open();
     struct signals_slot *slot = &signals_slots[signo];
@@ -155,20 +145,20 @@ int signals_install(int signo, int policy)
 
 int signals_uninstall(int signo)
 {
-    if (!in_range(signo))
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     struct signals_slot *slot = &signals_slots[signo];
     int expected_handle = SIGNALS_POLICY_HANDLE, expected_observe = SIGNALS_POLICY_OBSERVE;
     if (atomic_compare_exchange_strong(&slot->policy, &expected_handle, SIGNALS_POLICY_PASSTHROUGH) ||
         atomic_compare_exchange_strong(&slot->policy, &expected_observe, SIGNALS_POLICY_PASSTHROUGH))
         return 0;
-    return fail(ENOENT);
+    return signals_fail(ENOENT);
 }
 
 int signals_restore(int signo)
 {
-    if (!in_range(signo))
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     pthread_mutex_lock(&lock);
     int result = restore_locked(signo);
     pthread_mutex_unlock(&lock);
@@ -207,8 +197,8 @@ static int disposition_of(const struct sigaction *action)
 
 int signals_disposition(int signo)
 {
-    if (!in_range(signo))
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     struct sigaction current;
     if (sigaction(signo, NULL, &current) != 0)
         return -1;
@@ -217,20 +207,20 @@ int signals_disposition(int signo)
 
 int signals_policy(int signo)
 {
-    if (!in_range(signo))
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     int policy = atomic_load(&signals_slots[signo].policy);
     return policy == SIGNALS_POLICY_PASSTHROUGH ? 0 : policy;
 }
 
 int signals_previous_disposition(int signo)
 {
-    if (!in_range(signo))
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     struct signals_slot *slot = &signals_slots[signo];
     pthread_mutex_lock(&lock); /* an install may be rewriting the saved action */
     int result = atomic_load(&slot->policy) == 0
-                     ? fail(ENOENT)
+                     ? signals_fail(ENOENT)
                      : disposition_of(&slot->previous[atomic_load(&slot->previous_index)]);
     pthread_mutex_unlock(&lock);
     return result;
@@ -252,13 +242,13 @@ uint64_t signals_tampered(void)
 
 int signals_reinstall(int signo)
 {
-    if (!in_range(signo))
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     pthread_mutex_lock(&lock);
     struct signals_slot *slot = &signals_slots[signo];
     int result;
     if (atomic_load(&slot->policy) == 0) {
-        result = fail(ENOENT);
+        result = signals_fail(ENOENT);
     } else {
         struct sigaction ours;
         our_action(&ours, &slot->previous[atomic_load(&slot->previous_index)]);

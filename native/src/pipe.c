@@ -43,12 +43,6 @@ static _Atomic int reader_spin_us = 50; /* see signals_set_reader_spin() */
  * /proc/sys/fs/pipe-max-size an unprivileged process may ask for. */
 #define PIPE_BYTES (1 << 20)
 
-static int fail(int error)
-{
-    errno = error;
-    return -1;
-}
-
 /* Called with pipe_lock held. */
 static int open_pipe_locked(void)
 {
@@ -61,7 +55,7 @@ static int open_pipe_locked(void)
         int error = errno;
         close(fds[0]);
         close(fds[1]);
-        return fail(error);
+        return signals_fail(error);
     }
     (void)fcntl(fds[1], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: the default size also works */
     atomic_store(&signals_owner_pid, getpid());
@@ -225,7 +219,7 @@ static void spin_for_record(int microseconds)
 int signals_set_reader_spin(int microseconds)
 {
     if (microseconds < 0 || microseconds > 1000000)
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     atomic_store(&reader_spin_us, microseconds);
     return 0;
 }
@@ -233,7 +227,7 @@ int signals_set_reader_spin(int microseconds)
 int signals_read_wait(signals_record *records, int max, int timeout_ms)
 {
     if (records == NULL || max <= 0)
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     if (signals_pipe_open() != 0)
         return -1;
     pthread_mutex_lock(&read_lock);
@@ -284,7 +278,7 @@ int signals_wake(void)
 {
     int fd = atomic_load(&signals_record_fd);
     if (fd < 0)
-        return fail(EBADF);
+        return signals_fail(EBADF);
     signals_record wake;
     memset(&wake, 0, sizeof wake);
     if (write(fd, &wake, sizeof wake) == (ssize_t)sizeof wake) {
@@ -296,8 +290,8 @@ int signals_wake(void)
 
 int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed)
 {
-    if (signo < 1 || signo > signals_rtmax())
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     if (delivered)
         *delivered = atomic_load(&signals_slots[signo].delivered);
     if (overflowed)

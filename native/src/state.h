@@ -6,6 +6,7 @@
 #ifndef SIGNALS_STATE_H
 #define SIGNALS_STATE_H
 
+#include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -41,6 +42,19 @@ extern _Atomic pid_t signals_owner_pid; /* only this process records; a forked c
 extern _Atomic int signals_handlers_running; /* handler invocations in flight; close waits for 0 */
 
 void signals_handler(int signo, siginfo_t *info, void *ucontext);
+
+/* Helpers for the non-handler files (never called from the handler): a signal number 1..SIGRTMAX; fail
+ * with errno set, returning -1 as every int function of signals.h does. */
+static inline int signals_in_range(int signo)
+{
+    return signo >= 1 && signo <= signals_rtmax();
+}
+
+static inline int signals_fail(int error)
+{
+    errno = error;
+    return -1;
+}
 
 /* pipe.c, for core.c: open the pipe if needed (thread-safe); close it after every action was restored;
  * forget the parent's pipe in a forked child and open our own. 0 / -1 errno. */

@@ -16,21 +16,10 @@
 
 #include "state.h"
 
-static int fail(int error)
-{
-    errno = error;
-    return -1;
-}
-
-static int in_range(int signo)
-{
-    return signo >= 1 && signo <= signals_rtmax();
-}
-
 /* Signal 0 is allowed where POSIX allows it: it checks that the target exists and may be signalled. */
 static int sendable(int signo)
 {
-    return signo == 0 || in_range(signo);
+    return signo == 0 || signals_in_range(signo);
 }
 
 static void mask_to_set(uint64_t mask, sigset_t *set)
@@ -52,20 +41,20 @@ static uint64_t set_to_mask(const sigset_t *set)
 
 int signals_kill(int32_t pid, int signo)
 {
-    return sendable(signo) ? kill(pid, signo) : fail(EINVAL);
+    return sendable(signo) ? kill(pid, signo) : signals_fail(EINVAL);
 }
 
 int signals_raise(int signo)
 {
-    if (!in_range(signo))
-        return fail(EINVAL);
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
     return raise(signo) == 0 ? 0 : -1;
 }
 
 int signals_sigqueue(int32_t pid, int signo, int64_t value)
 {
     if (!sendable(signo))
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     union sigval sigval;
     memset(&sigval, 0, sizeof sigval);
     sigval.sival_ptr = (void *)(intptr_t)value;
@@ -75,9 +64,9 @@ int signals_sigqueue(int32_t pid, int signo, int64_t value)
 int signals_pthread_kill(uint64_t thread, int signo)
 {
     if (!sendable(signo))
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     int error = pthread_kill((pthread_t)thread, signo);
-    return error == 0 ? 0 : fail(error);
+    return error == 0 ? 0 : signals_fail(error);
 }
 
 uint64_t signals_thread_self(void)
@@ -88,7 +77,7 @@ uint64_t signals_thread_self(void)
 int signals_thread_kill(int32_t tid, int signo)
 {
     if (!sendable(signo))
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     return (int)syscall(SYS_tgkill, getpid(), tid, signo);
 }
 
@@ -127,7 +116,7 @@ int signals_setitimer(int which, int64_t value_us, int64_t interval_us, int64_t 
                       int64_t *old_interval_us)
 {
     if (value_us < 0 || interval_us < 0)
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     struct itimerval next = {.it_interval = to_timeval(interval_us), .it_value = to_timeval(value_us)};
     struct itimerval old;
     if (setitimer(which, &next, &old) != 0)
@@ -155,12 +144,12 @@ int signals_thread_mask(int how, uint64_t set, uint64_t *old_set)
 {
     static const int hows[] = {SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK};
     if (how < 0 || how > 2)
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     sigset_t next, old;
     mask_to_set(set, &next);
     int error = pthread_sigmask(hows[how], &next, &old);
     if (error != 0)
-        return fail(error);
+        return signals_fail(error);
     if (old_set)
         *old_set = set_to_mask(&old);
     return 0;
@@ -179,7 +168,7 @@ int signals_pending(uint64_t *set)
 int signals_wait_info(uint64_t set, int64_t timeout_ns, signals_record *record)
 {
     if (set == 0)
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     sigset_t wanted;
     mask_to_set(set, &wanted);
     siginfo_t info;
@@ -223,7 +212,7 @@ uint64_t signals_valid_set(void)
 int signals_name(int signo, char *buffer, int size)
 {
     if (buffer == NULL || size <= 0)
-        return fail(EINVAL);
+        return signals_fail(EINVAL);
     int rtmin = signals_rtmin(), rtmax = signals_rtmax();
     int written;
     if (signo >= 1 && signo < 32 && sigabbrev_np(signo) != NULL)
@@ -237,8 +226,8 @@ int signals_name(int signo, char *buffer, int size)
     else if (signo > rtmin && signo < rtmax)
         written = snprintf(buffer, (size_t)size, "SIGRTMAX-%d", rtmax - signo);
     else
-        return fail(EINVAL);
-    return written < size ? written : fail(ERANGE);
+        return signals_fail(EINVAL);
+    return written < size ? written : signals_fail(ERANGE);
 }
 
 /* Real-time signals have no description in glibc's table; these are built once. */
