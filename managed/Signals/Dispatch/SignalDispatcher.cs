@@ -40,10 +40,18 @@ internal static class SignalDispatcher
         _tamperCheck = new Timer(static _ => CheckTampering(), null, TamperCheckInterval, TamperCheckInterval);
     }
 
+    // On a timer thread: an exception here would end the process, so it is reported instead.
     private static void CheckTampering()
     {
-        if (SignalEvents.RepairTampering)
-            SignalEvents.CheckTampering(repair: true);
+        try
+        {
+            if (SignalEvents.RepairTampering)
+                SignalEvents.CheckTampering(repair: true);
+        }
+        catch (Exception exception)
+        {
+            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again in {TamperCheckInterval.TotalMilliseconds} ms. {exception.Message}");
+        }
     }
 
     /// <summary>Stops the thread (waits for it unless called from it). Called with the Gate held.</summary>
