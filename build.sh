@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build.sh — the one entry point. Usage: ./build.sh [build|test|demo [ARGS]|bench|stress|pack|clean]
 #   build  (default) native library + generated binding + managed projects, Release, into build/
-#   test   build, then every test suite: native ctest, the native suite under sanitizers, NUnit
+#   test   build, then every test suite: native ctest, reliability scenarios (incl. sanitizers), package, NUnit
 #   demo   build, then run build/bin/signals-demo with ARGS (default: serve)
 #   bench  build, then the benchmark suite (bench/run.sh): prints the table and BENCH lines
 #   stress build, then the reliability scenarios at full size (tests/stress/run.sh full)
@@ -59,28 +59,12 @@ build_all() {
   build_managed
 }
 
-# The native suite again under sanitizers, each in its own build folder without the binding.
-# TSan needs a smaller address-space randomisation on newer kernels; run it under setarch -R.
-sanitizer_suite() {
-  local name=$1 sanitize=$2 runner=${3:-}
-  log "native suite under $sanitize"
-  cmake -S "$ROOT" -B "$BUILD/$name" -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=ON -DSIGNALS_BINDING=OFF \
-    -DSIGNALS_SANITIZE="$sanitize" >/dev/null
-  cmake --build "$BUILD/$name" -j "$JOBS" >/dev/null
-  if [ -n "$runner" ]; then
-    $runner ctest --test-dir "$BUILD/$name" --output-on-failure -j "$JOBS" -L sanitizable
-  else
-    ctest --test-dir "$BUILD/$name" --output-on-failure -j "$JOBS" -L sanitizable
-  fi
-}
-
 run_tests() {
   build_all
   log "native suite"
   ctest --test-dir "$BUILD/native" --output-on-failure -j "$JOBS"
-  sanitizer_suite asan address,undefined
-  sanitizer_suite tsan thread "setarch $(uname -m) -R"
   if [ -x tests/stress/run.sh ]; then
+    # Also the native suite under ASan+UBSan, TSan and valgrind (scenario R6).
     log "reliability scenarios, reduced size"
     tests/stress/run.sh reduced
   fi

@@ -145,11 +145,9 @@ static int read_overflow_locked(signals_record *records, int max)
         overflow_reported[signo] += pending;
         signals_record *record = &records[count++];
         memset(record, 0, sizeof *record);
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
         record->signo = signo;
         record->code = SIGNALS_CODE_COALESCED;
-        record->timestamp_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+        record->timestamp_ns = signals_monotonic_ns();
         record->coalesced = (uint32_t)pending;
     }
     if (signo > SIGNALS_MAX_SIGNO)
@@ -167,22 +165,15 @@ static int drop_wake_records(signals_record *records, int count)
     return kept;
 }
 
-static int64_t monotonic_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 /* poll(2) for the read end, retried with the time left after EINTR (poll is never restarted). */
 static int poll_readable(int fd, int timeout_ms)
 {
     struct pollfd pollfd = {.fd = fd, .events = POLLIN};
-    int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
+    int64_t deadline = timeout_ms < 0 ? -1 : signals_monotonic_ns() / 1000000 + timeout_ms;
     for (;;) {
         int remaining = -1;
         if (deadline >= 0) {
-            int64_t left = deadline - monotonic_ms();
+            int64_t left = deadline - signals_monotonic_ns() / 1000000;
             remaining = left < 0 ? 0 : (int)left;
         }
         int ready = poll(&pollfd, 1, remaining);
@@ -193,13 +184,6 @@ static int poll_readable(int fd, int timeout_ms)
     }
 }
 
-static int64_t monotonic_us(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
-}
-
 /* Called with read_lock held. Polls memory for up to `microseconds` until a record is in the pipe that
  * was not read yet, so a reader that gets signals in quick succession never pays for being woken from
  * read(2): waking a sleeping thread costs tens of microseconds on an idle virtual machine. */
@@ -207,9 +191,9 @@ static void spin_for_record(int microseconds)
 {
     if (microseconds <= 0)
         return;
-    int64_t deadline = monotonic_us() + microseconds;
+    int64_t deadline = signals_monotonic_ns() / 1000 + microseconds;
     while (atomic_load_explicit(&signals_records_written, memory_order_acquire) == records_consumed &&
-           monotonic_us() < deadline) {
+           signals_monotonic_ns() / 1000 < deadline) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "signals.h"
 
@@ -62,6 +63,15 @@ int signals_pipe_open(void);
 void signals_pipe_close(void);
 int signals_pipe_reset_after_fork(void);
 
+/* CLOCK_MONOTONIC in nanoseconds: the records' timestamps and the reader's deadlines. clock_gettime is
+ * async-signal-safe. */
+static inline int64_t signals_monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
 /* Fills a record from a siginfo_t. Pure computation plus clock_gettime (async-signal-safe), so both
  * the handler and signals_wait_info() use it. pid/uid and value are kept only where the kernel
  * defines them for that si_code, so callers never see another union member's bytes. */
@@ -71,14 +81,12 @@ static inline void signals_fill_record(signals_record *record, int signo, const 
     int has_sender = code == SI_USER || code == SI_QUEUE || code == SI_TKILL || code == SI_MESGQ ||
                      (signo == SIGCHLD && code > 0);
     int has_value = code == SI_QUEUE || code == SI_TIMER || code == SI_MESGQ;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
     record->signo = signo;
     record->code = code;
     record->sender_pid = has_sender ? info->si_pid : 0;
     record->sender_uid = has_sender ? info->si_uid : 0;
     record->value = has_value ? (int64_t)(intptr_t)info->si_value.sival_ptr : 0;
-    record->timestamp_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    record->timestamp_ns = signals_monotonic_ns();
     record->coalesced = 0;
     record->reserved = 0;
 }
