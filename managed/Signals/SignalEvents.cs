@@ -18,10 +18,29 @@ public static class SignalEvents
     public static event EventHandler<SignalCallbackFailedEventArgs>? CallbackFailed;
 
     /// <summary>
-    /// Whether the dispatcher reinstalls our handlers when someone overwrote them (checked every 200 ms;
-    /// .NET's System.Native does this when a PosixSignalRegistration is disposed). Default: true.
+    /// Whether the dispatcher reinstalls our handler where someone put SIG_DFL or SIG_IGN over it while a
+    /// subscription needs it (checked every 200 ms; .NET's System.Native does this when a
+    /// PosixSignalRegistration made before ours is disposed). At most 3 repairs per signal within 10 s: then
+    /// that signal is left alone and <see cref="RepairAbandoned"/> reports it. Default: true.
     /// </summary>
     public static bool RepairTampering { get; set; } = true;
+
+    /// <summary>
+    /// Raised (once, on a timer thread) when the periodic repair gives up on a signal because someone keeps
+    /// overwriting our handler: 3 repairs within 10 s. The signal is then not repaired again until a new
+    /// subscription to it or an explicit <see cref="CheckTampering"/>. Without a handler here, it is
+    /// written to standard error.
+    /// </summary>
+    public static event EventHandler<SignalRepairAbandonedEventArgs>? RepairAbandoned;
+
+    /// <summary>
+    /// Records the library dropped because its handler did not write them: something else wrote into the
+    /// record pipe (another process of the same uid can open it through /proc/&lt;pid&gt;/fd). They never
+    /// reach a subscription.
+    /// </summary>
+    public static long DroppedRecords =>
+        // MERGE (issue 10, item 4): when native/ exports signals_forged_records(), add `+ (long)Native.SignalsForgedRecords()` here.
+        SignalDispatcher.DroppedRecords;
 
     private static TimeSpan _dispatcherSpin = TimeSpan.FromMicroseconds(50);
 
@@ -136,41 +155,18 @@ public static class SignalEvents
     }
 
     /// <summary>
-    /// Lists the signals whose handler someone else overwrote since we installed it, and reinstalls ours
-    /// when <paramref name="repair"/> is true. The dispatcher does this by itself every 200 ms.
+    /// Lists the signals where someone put SIG_DFL or SIG_IGN over our handler while a subscription needs it,
+    /// and reinstalls ours when <paramref name="repair"/> is true (also where the periodic repair gave up:
+    /// this call re-arms it). The dispatcher does this by itself every 200 ms (<see cref="RepairTampering"/>).
     /// </summary>
     /// <remarks>
-    /// A handler function that System.Native installed over ours for SIGCHLD, SIGCONT, SIGTTOU or SIGWINCH (at the
-    /// first Process.Start, Console use or terminal change) is not tampering: it calls ours (pal_signal.c,
-    /// SignalHandler), and putting ours back on top would cut Process.WaitForExit off from SIGCHLD. Those are
-    /// neither listed nor repaired; SIG_DFL or SIG_IGN put back over ours on those signals still is tampering.
+    /// A handler function installed over ours is not tampering: it is the signal's next owner (a
+    /// PosixSignalRegistration, System.Native's SIGCHLD handler at the first Process.Start, another
+    /// library), which calls ours as its previous action or chose not to. Putting ours back on top would cut it
+    /// out, so such signals are neither listed nor repaired.
     /// </remarks>
-    public static IReadOnlyList<Signal> CheckTampering(bool repair = true)
-    {
-        ulong tampered = Native.SignalsTampered();
-        if (tampered == 0)
-            return [];
-        var signals = SignalSet.FromMask(tampered).Where(signal => !ChainsToUs(signal)).ToList();
-        if (signals.Count == 0)
-            return [];
-        if (repair)
-        {
-            lock (SignalRegistry.Gate)
-            {
-                foreach (var signal in signals)
-                {
-                    int result = Native.SignalsReinstall(signal.Number);
-                    if (result < 0 && -result != NativeResult.ENOENT)
-                        NativeResult.Check(result, $"Reinstalling the handler for {signal}");
-                }
-            }
-        }
-        return signals;
-    }
-
-    private static bool ChainsToUs(Signal signal) =>
-        RuntimeSignalHandling.ChainsToUs(signal.Number) &&
-        Native.SignalsDisposition(signal.Number) == NativeConstants.DispositionForeign;
+    public static IReadOnlyList<Signal> CheckTampering(bool repair = true) =>
+        TamperGuard.Check(repair, periodic: false);
 
     /// <summary>Deliveries the native handler counted for a signal, and how many of them were coalesced.</summary>
     public static (ulong Delivered, ulong Coalesced) Counters(Signal signal)
@@ -182,19 +178,16 @@ public static class SignalEvents
 
     /// <summary>
     /// Disposes every subscription (restoring the previous actions), stops the dispatcher thread and closes
-    /// the pipe. A later subscription starts everything again. Must not be called from a signal callback.
+    /// the pipe, then waits for a callback in flight on the dispatcher thread to return. A subscription made
+    /// meanwhile (from another thread, or by that very callback) is not affected: it starts a new dispatcher
+    /// thread. Must not be called from a signal callback.
     /// </summary>
+    /// <exception cref="InvalidOperationException">Called from a signal callback.</exception>
     public static void Shutdown()
     {
         if (SignalDispatcher.IsDispatcherThread)
             throw new InvalidOperationException("Shutdown cannot be called from a signal callback: it waits for the dispatcher thread to end.");
-        foreach (var subscription in SignalRegistry.All())
-            subscription.Dispose();
-        lock (SignalRegistry.Gate)
-        {
-            SignalDispatcher.Stop();
-            Native.SignalsShutdown();
-        }
+        SignalRegistry.Shutdown()?.Join();
     }
 
     internal static void ReportCallbackFailure(SignalSubscription subscription, in SignalEvent signalEvent, Exception exception)
@@ -223,6 +216,25 @@ public static class SignalEvents
         foreach (var signal in list)
             signal.EnsureHandleable(parameterName);
         return list;
+    }
+
+    internal static void ReportRepairAbandoned(Signal signal, int repairs, TimeSpan window)
+    {
+        var handler = RepairAbandoned;
+        if (handler is null)
+        {
+            Console.Error.WriteLine($"Signals: someone keeps overwriting the handler of {signal} ({repairs} repairs within " +
+                $"{window.TotalSeconds:0} s); it is no longer repaired. SignalEvents.CheckTampering() repairs it again.");
+            return;
+        }
+        try
+        {
+            handler(null, new SignalRepairAbandonedEventArgs(signal, repairs, window));
+        }
+        catch (Exception exception)
+        {
+            Console.Error.WriteLine($"Signals: the RepairAbandoned handler threw. {exception}");
+        }
     }
 
     internal static void ValidateTimeout(TimeSpan timeout)

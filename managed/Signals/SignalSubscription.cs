@@ -5,7 +5,7 @@ namespace Signals;
 /// <summary>
 /// A live subscription to one or more signals. Dispose it to stop receiving; when the last subscription
 /// of a signal goes, the action that was there before is restored. Dispose is idempotent and may be
-/// called from inside the callback.
+/// called from inside the callback. <see cref="SignalEvents.Shutdown"/> disposes every subscription.
 /// </summary>
 public sealed class SignalSubscription : IDisposable
 {
@@ -39,7 +39,12 @@ public sealed class SignalSubscription : IDisposable
     /// <summary>The options it was made with.</summary>
     public SubscriptionOptions Options { get; }
 
-    /// <summary>Deliveries passed to the callback (a coalesced event counts as its <see cref="SignalEvent.Count"/>).</summary>
+    /// <summary>
+    /// Deliveries accepted for the callback (a coalesced event counts as its <see cref="SignalEvent.Count"/>).
+    /// With <see cref="CallbackTarget.ThreadPool"/> or <see cref="CallbackTarget.SynchronizationContext"/>, a
+    /// delivery is counted when it is handed off; one whose hand-off failed is not counted, and one that
+    /// reaches the callback's thread after <see cref="Dispose"/> is counted but not run.
+    /// </summary>
     public long ReceivedCount => Interlocked.Read(ref _received);
 
     /// <summary>Deliveries dropped by the sender policy.</summary>
@@ -50,12 +55,21 @@ public sealed class SignalSubscription : IDisposable
 
     internal Action<SignalEvent> Callback => _callback;
 
-    /// <summary>Stops receiving. Idempotent; safe from inside the callback and from any thread.</summary>
+    /// <summary>
+    /// Stops receiving. Idempotent; safe from inside the callback and from any thread. Once Dispose has
+    /// returned, no new callback of this subscription starts, whatever the target: a delivery already handed
+    /// to the ThreadPool or a SynchronizationContext is dropped when it gets there. A callback that was
+    /// already running when Dispose was called may still be running after it returns: Dispose does not wait
+    /// for it, because the caller may be that very callback (disposing from inside a callback is allowed).
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
             SignalRegistry.Remove(this);
     }
+
+    /// <summary>Marks it disposed without touching the registry, which <see cref="SignalEvents.Shutdown"/> clears at once.</summary>
+    internal void MarkDisposed() => Volatile.Write(ref _disposed, 1);
 
     /// <summary>Called by the dispatcher for each event of one of <see cref="Signals"/>.</summary>
     internal void Deliver(in SignalEvent signalEvent)
@@ -69,26 +83,39 @@ public sealed class SignalSubscription : IDisposable
             return;
         }
         Interlocked.Add(ref _received, signalEvent.Count);
-        switch (Options.Target)
+        if (Options.Target == CallbackTarget.Dispatcher)
         {
-            case CallbackTarget.Dispatcher:
-                Invoke(signalEvent);
-                break;
-            case CallbackTarget.ThreadPool:
-                ThreadPool.UnsafeQueueUserWorkItem(static state => state.Subscription.Invoke(state.Event),
-                    (Subscription: this, Event: signalEvent), preferLocal: false);
-                break;
-            case CallbackTarget.SynchronizationContext:
-                _context!.Post(static state => { var (subscription, e) = ((SignalSubscription, SignalEvent))state!; subscription.Invoke(e); },
-                    (this, signalEvent));
-                break;
+            Invoke(signalEvent);
+            return;
+        }
+        try
+        {
+            HandOff(signalEvent);
+        }
+        catch (Exception exception)
+        {
+            // A SynchronizationContext whose Post throws (it was shut down, say) must not end the dispatcher:
+            // this delivery is lost to this subscription, reported, and the next one is tried again.
+            Interlocked.Add(ref _received, -signalEvent.Count);
+            SignalEvents.ReportCallbackFailure(this, signalEvent, exception);
         }
     }
 
-    // Coalesced events carry no sender: a sender policy cannot vouch for them, so they are dropped too.
+    private void HandOff(in SignalEvent signalEvent)
+    {
+        if (Options.Target == CallbackTarget.ThreadPool)
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Subscription.Invoke(state.Event),
+                (Subscription: this, Event: signalEvent), preferLocal: false);
+        else
+            _context!.Post(static state => { var (subscription, e) = ((SignalSubscription, SignalEvent))state!; subscription.Invoke(e); },
+                (this, signalEvent));
+    }
+
+    // A sender policy vouches only for what the kernel vouches for (SignalEvent.IsSenderVerified): si_pid and
+    // si_uid of SI_QUEUE and other user codes are whatever the sender wrote. Coalesced events carry no sender.
     private bool Accepts(in SignalEvent signalEvent) =>
-        (_allowedUids is null || (!signalEvent.IsCoalesced && _allowedUids.Contains(signalEvent.SenderUid))) &&
-        (_allowedPids is null || (!signalEvent.IsCoalesced && _allowedPids.Contains(signalEvent.SenderPid)));
+        (_allowedUids is null || (signalEvent.IsSenderVerified && _allowedUids.Contains(signalEvent.SenderUid))) &&
+        (_allowedPids is null || (signalEvent.IsSenderVerified && _allowedPids.Contains(signalEvent.SenderPid)));
 
     private void Report(in SignalEvent signalEvent)
     {
@@ -105,6 +132,9 @@ public sealed class SignalSubscription : IDisposable
 
     private void Invoke(in SignalEvent signalEvent)
     {
+        // What Dispose promises: a delivery handed off before Dispose but reaching here after it does not run.
+        if (IsDisposed)
+            return;
         try
         {
             _callback(signalEvent);

@@ -9,10 +9,20 @@ public sealed class SubscriptionOptions
     /// <summary>Where the callback runs (default: the dispatcher thread).</summary>
     public CallbackTarget Target { get; init; } = CallbackTarget.Dispatcher;
 
-    /// <summary>When set, deliveries from other user ids are dropped and reported (<see cref="OnRejected"/>).</summary>
+    /// <summary>
+    /// When set, only deliveries whose sender the kernel vouches for (<see cref="SignalEvent.IsSenderVerified"/>:
+    /// kill, tgkill, the kernel, SIGCHLD) and whose <see cref="SignalEvent.SenderUid"/> is listed reach the
+    /// callback; the rest (other uids, sigqueue and other codes whose uid the sender writes itself, coalesced
+    /// events) are dropped and reported (<see cref="OnRejected"/>).
+    /// </summary>
     public IReadOnlyCollection<uint>? AllowedSenderUids { get; init; }
 
-    /// <summary>When set, deliveries from other process ids are dropped and reported (<see cref="OnRejected"/>).</summary>
+    /// <summary>
+    /// When set, only deliveries whose sender the kernel vouches for (<see cref="SignalEvent.IsSenderVerified"/>)
+    /// and whose <see cref="SignalEvent.SenderPid"/> is listed reach the callback; the rest are dropped and
+    /// reported (<see cref="OnRejected"/>). Pid 0 stands for the kernel and for any sender outside this
+    /// process's pid namespace alike.
+    /// </summary>
     public IReadOnlyCollection<int>? AllowedSenderPids { get; init; }
 
     /// <summary>

@@ -26,17 +26,13 @@ internal static class RuntimeSignalHandling
 #pragma warning restore CA1416
     }
 
-    /// <summary>
-    /// Signals whose runtime handler is installed over ours later (Process.Start → SIGCHLD; Console → SIGCHLD,
-    /// SIGCONT, SIGWINCH; terminal changes → SIGTTOU) and then calls ours as its "original" handler. Ours still
-    /// runs; reinstalling it would cut the runtime out (Process.WaitForExit would hang), so a foreign handler
-    /// on these is not counted as tampering (SignalEvents.CheckTampering).
-    /// </summary>
-    internal static bool ChainsToUs(int number) => number is 17 or 18 or 22 or 28;
+    private static readonly int Sigchld = Signal.SIGCHLD.Number;
+    private static readonly int Sigcont = Signal.SIGCONT.Number;
+    private static readonly int Sigwinch = Signal.SIGWINCH.Number;
 
     /// <summary>
     /// Signals the runtime depends on: replacing their previous handler breaks Process.WaitForExit (SIGCHLD)
     /// or the console (SIGCONT, SIGWINCH), so even a Handle subscription chains to it.
     /// </summary>
-    internal static bool DependsOnPrevious(int number) => number is 17 or 18 or 28;
+    internal static bool DependsOnPrevious(int number) => number == Sigchld || number == Sigcont || number == Sigwinch;
 }

@@ -3,114 +3,95 @@ using Signals.Interop;
 namespace Signals.Dispatch;
 
 /// <summary>
-/// The one thread that reads the native record pipe and runs callbacks, outside signal context.
-/// It starts with every handleable signal blocked, so process-directed signals never interrupt it,
-/// and sleeps in the pipe's read(2) between deliveries. A timer checks every
-/// <see cref="TamperCheckInterval"/> that nobody (System.Native's restore paths) has overwritten our
-/// handlers, reinstalling them when <see cref="SignalEvents.RepairTampering"/> is on.
+/// Runs the thread ("Signals dispatcher", one <see cref="DispatcherRun"/> at a time) that reads the native
+/// record pipe and hands each record to the subscriptions of its signal, outside signal context. Nothing
+/// that arrives through the pipe can end it: a record that names no signal is dropped and counted, and an
+/// exception while dispatching one record is reported and the next record is dispatched.
 /// </summary>
 internal static class SignalDispatcher
 {
     internal const string ThreadName = "Signals dispatcher";
-    private static readonly TimeSpan TamperCheckInterval = TimeSpan.FromMilliseconds(200);
 
-    private static Thread? _thread;
-    private static Timer? _tamperCheck;
-    private static volatile bool _stopping;
+    private static DispatcherRun? _current; // guarded by SignalRegistry.Gate
+    [ThreadStatic] private static bool _isDispatcherThread;
     private static long _dispatched;
+    private static long _droppedRecords;
+    private static int _dropReported;
     private static int _pauseWaiters;
     private static readonly object PauseGate = new();
 
-    internal static bool IsDispatcherThread => Thread.CurrentThread == _thread;
+    /// <summary>Whether the calling thread is a dispatcher thread (the current run's, or one still ending).</summary>
+    internal static bool IsDispatcherThread => _isDispatcherThread;
 
     /// <summary>Total events dispatched, for <see cref="SignalEvents.Pause(TimeSpan)"/>.</summary>
     internal static long Dispatched => Interlocked.Read(ref _dispatched);
 
-    /// <summary>Called with <see cref="SignalRegistry.Gate"/> held.</summary>
+    /// <summary>Records dropped here because they name no signal (see <see cref="SignalEvents.DroppedRecords"/>).</summary>
+    internal static long DroppedRecords => Interlocked.Read(ref _droppedRecords);
+
+    internal static void MarkDispatcherThread() => _isDispatcherThread = true;
+
+    /// <summary>Starts a run unless one is active. Called with <see cref="SignalRegistry.Gate"/> held; never waits for a thread.</summary>
     internal static void EnsureRunning()
     {
-        if (_thread is { IsAlive: true } && !_stopping)
+        if (_current is { IsActive: true })
             return;
-        _thread?.Join();
-        _stopping = false;
         RuntimeSignalHandling.EnsureInitialized();
         NativeResult.Check(Native.SignalsInit(), "Creating the signal pipe");
-        _thread = new Thread(Run) { Name = ThreadName, IsBackground = true };
-        _thread.Start();
-        _tamperCheck = new Timer(static _ => CheckTampering(), null, TamperCheckInterval, TamperCheckInterval);
+        var run = new DispatcherRun();
+        run.Start();
+        _current = run;
+        TamperGuard.Start();
     }
 
-    // On a timer thread: an exception here would end the process, so it is reported instead.
-    private static void CheckTampering()
+    /// <summary>
+    /// Asks the current run to stop and returns it, for the caller to <see cref="DispatcherRun.Join"/> once it
+    /// has released the Gate. Called with <see cref="SignalRegistry.Gate"/> held.
+    /// </summary>
+    internal static DispatcherRun? Stop()
     {
+        TamperGuard.Stop();
+        var run = _current;
+        _current = null;
+        run?.RequestStop();
+        return run;
+    }
+
+    /// <summary>Hands one record to the subscriptions of its signal. Never throws.</summary>
+    internal static void Dispatch(in NativeRecord record)
+    {
+        // Only the handler writes the pipe, but another process of the same uid can open it through
+        // /proc/<pid>/fd: a record that names no signal must not reach new Signal(...), which throws.
+        if (!Signal.IsDefined(record.Signo))
+        {
+            Drop(record);
+            return;
+        }
         try
         {
-            if (SignalEvents.RepairTampering)
-                SignalEvents.CheckTampering(repair: true);
+            var signalEvent = new SignalEvent(record);
+            foreach (var subscription in SignalRegistry.For(record.Signo))
+                subscription.Deliver(signalEvent);
         }
         catch (Exception exception)
         {
-            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again in {TamperCheckInterval.TotalMilliseconds} ms. {exception.Message}");
+            // Deliver reports callback and hand-off failures itself; this is for anything else, so that one
+            // record never ends the dispatcher (and with it the process).
+            Console.Error.WriteLine($"Signals: dispatching a record of signal {record.Signo} failed; the dispatcher goes on. {exception}");
         }
-    }
-
-    /// <summary>Stops the thread (waits for it unless called from it). Called with the Gate held.</summary>
-    internal static void Stop()
-    {
-        var thread = _thread;
-        if (thread is null)
-            return;
-        _tamperCheck?.Dispose();
-        _tamperCheck = null;
-        _stopping = true;
-        Native.SignalsWake();
-        if (Thread.CurrentThread != thread)
-            thread.Join();
-        _thread = null;
-    }
-
-    private static void BlockHandleableSignals()
-    {
-        ulong mask = 0;
-        foreach (var signal in Signal.ValidSignals)
-            if (signal.CanBeHandled)
-                mask |= 1UL << (signal.Number - 1);
-        NativeResult.Check(Native.SignalsThreadMask(0, mask, out _), "Blocking signals on the dispatcher thread");
-    }
-
-    private static void Run()
-    {
-        BlockHandleableSignals();
-        var records = new NativeRecord[256];
-        while (!_stopping)
-        {
-            // Blocks in read(2) until records arrive; returns 0 for a wake (Stop) or a closed pipe.
-            int count = Native.SignalsReadWait(ref records[0], records.Length, -1);
-            for (int i = 0; i < count; i++)
-                Dispatch(new SignalEvent(records[i]));
-            if (count > 0)
-                WakePauseWaiters();
-            else if (count < 0)
-                ReportReadFailure(-count);
-        }
-    }
-
-    // Not expected (the pipe is ours and valid while we run); say so, and do not spin on it.
-    private static void ReportReadFailure(int errno)
-    {
-        Console.Error.WriteLine($"Signals: reading the signal pipe failed (errno {errno}); retrying in 100 ms.");
-        Thread.Sleep(100);
-    }
-
-    private static void Dispatch(in SignalEvent signalEvent)
-    {
-        int number = signalEvent.Signal.Number;
-        foreach (var subscription in SignalRegistry.For(number))
-            subscription.Deliver(signalEvent);
         Interlocked.Increment(ref _dispatched);
     }
 
-    private static void WakePauseWaiters()
+    // Said once on standard error (a flood of forged records must not become a flood of lines), always counted.
+    private static void Drop(in NativeRecord record)
+    {
+        Interlocked.Increment(ref _droppedRecords);
+        if (Interlocked.Exchange(ref _dropReported, 1) == 0)
+            Console.Error.WriteLine($"Signals: dropped a record with signal number {record.Signo} that our handler did not write; " +
+                "later ones are only counted (SignalEvents.DroppedRecords).");
+    }
+
+    internal static void WakePauseWaiters()
     {
         if (Volatile.Read(ref _pauseWaiters) == 0)
             return;

@@ -39,6 +39,7 @@ internal static class SignalRegistry
                     Volatile.Write(ref Subscribers[number], [.. current, subscription]);
                     installed.Add(number);
                     ApplyNativeAction(number);
+                    TamperGuard.Rearm(number); // a new install: earlier fights over this signal are forgotten
                 }
             }
             catch
@@ -59,15 +60,26 @@ internal static class SignalRegistry
         }
     }
 
-    /// <summary>Every live subscription, for shutdown.</summary>
-    internal static List<SignalSubscription> All()
+    /// <summary>
+    /// Ends everything in one hold of the Gate, so that no Subscribe can fall between the steps: every
+    /// subscription is removed and marked disposed, the dispatcher run is told to stop, and the native side
+    /// restores every action and closes the pipe. Returns the stopped run, for the caller to join after
+    /// the Gate is released (a callback in flight may be waiting for the Gate; joining while holding it
+    /// was a deadlock). A Subscribe after this starts a fresh run.
+    /// </summary>
+    internal static DispatcherRun? Shutdown()
     {
         lock (Gate)
         {
-            var all = new HashSet<SignalSubscription>();
-            foreach (var subscribers in Subscribers)
-                all.UnionWith(subscribers);
-            return [.. all];
+            for (int number = 0; number < Subscribers.Length; number++)
+            {
+                foreach (var subscription in Subscribers[number])
+                    subscription.MarkDisposed();
+                Volatile.Write(ref Subscribers[number], []);
+            }
+            var run = SignalDispatcher.Stop();
+            Native.SignalsShutdown();
+            return run;
         }
     }
 

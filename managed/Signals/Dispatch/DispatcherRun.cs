@@ -1,0 +1,77 @@
+using Signals.Interop;
+
+namespace Signals.Dispatch;
+
+/// <summary>
+/// One life of the dispatcher thread, with its own stop flag. <see cref="SignalEvents.Shutdown"/> stops the
+/// current run and joins it outside <see cref="SignalRegistry.Gate"/>; a Subscribe that comes meanwhile (even
+/// from a callback of the stopping run) starts a new run instead of waiting for the old one, which ends after
+/// the batch it is dispatching.
+/// </summary>
+/// <remarks>
+/// The thread keeps the signal mask it inherited from the thread that subscribed: it blocks nothing, so
+/// callbacks, the threads they create (thread-pool workers included) and the processes they start get no
+/// mask the application did not have. A signal that lands on it just runs the handler, and the read(2) it
+/// sleeps in is restarted (SA_RESTART; the native reader also retries EINTR).
+/// </remarks>
+internal sealed class DispatcherRun
+{
+    private const int BatchSize = 256;
+    private static readonly TimeSpan JoinWakeInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+
+    internal DispatcherRun()
+    {
+        _thread = new Thread(Run) { Name = SignalDispatcher.ThreadName, IsBackground = true };
+    }
+
+    /// <summary>Whether this run is still the one that should be reading.</summary>
+    internal bool IsActive => !_stopping && _thread.IsAlive;
+
+    internal void Start() => _thread.Start();
+
+    /// <summary>Asks the thread to end after its current batch, and wakes it if it sleeps in read(2).</summary>
+    internal void RequestStop()
+    {
+        _stopping = true;
+        Native.SignalsWake();
+    }
+
+    /// <summary>
+    /// Waits for the thread to end. Never call it on that thread, nor with the Gate held (a callback in
+    /// flight may be waiting for the Gate). Wakes it again now and then: between its last look at the stop
+    /// flag and its next read(2) the pipe may have been closed and made anew (the read re-creates it
+    /// lazily, or a new run did), so the first wake may have gone into the old pipe.
+    /// </summary>
+    internal void Join()
+    {
+        while (!_thread.Join(JoinWakeInterval))
+            Native.SignalsWake();
+    }
+
+    private void Run()
+    {
+        SignalDispatcher.MarkDispatcherThread();
+        var records = new NativeRecord[BatchSize];
+        while (!_stopping)
+        {
+            // Blocks in read(2) until records arrive; returns 0 for a wake (RequestStop) or a closed pipe.
+            int count = Native.SignalsReadWait(ref records[0], records.Length, -1);
+            for (int i = 0; i < count; i++)
+                SignalDispatcher.Dispatch(records[i]);
+            if (count > 0)
+                SignalDispatcher.WakePauseWaiters();
+            else if (count < 0)
+                ReportReadFailure(-count);
+        }
+    }
+
+    // Not expected (the pipe is ours and valid while we run); say so, and do not spin on it.
+    private static void ReportReadFailure(int errno)
+    {
+        Console.Error.WriteLine($"Signals: reading the signal pipe failed (errno {errno}); retrying in 100 ms.");
+        Thread.Sleep(100);
+    }
+}

@@ -1,0 +1,116 @@
+using Signals.Interop;
+
+namespace Signals.Dispatch;
+
+/// <summary>
+/// Finds and repairs tampering: SIG_DFL or SIG_IGN put over our handler while a subscription needs it
+/// (System.Native does this when a PosixSignalRegistration made before ours is disposed). A handler
+/// function put over ours is not tampering: it is the next owner of the signal, which calls ours as its
+/// previous action or chose not to; putting ours back on top would cut it out. A timer checks every
+/// <see cref="CheckInterval"/> while the dispatcher runs. So that two repairers (another copy of this
+/// library, another library that repairs) cannot fight forever, the timer repairs a signal at most
+/// <see cref="MaxRepairs"/> times within <see cref="RepairWindow"/>; after that it leaves the signal alone and
+/// reports it once (<see cref="SignalEvents.RepairAbandoned"/>) until a new subscription or an explicit
+/// <see cref="SignalEvents.CheckTampering"/> re-arms it.
+/// </summary>
+internal static class TamperGuard
+{
+    internal static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(200);
+    internal const int MaxRepairs = 3;
+    internal static readonly TimeSpan RepairWindow = TimeSpan.FromSeconds(10);
+
+    // All guarded by SignalRegistry.Gate.
+    private static Timer? _timer;
+    private static readonly Queue<long>?[] RecentRepairs = new Queue<long>?[Signal.MaxNumber + 1];
+    private static readonly bool[] Abandoned = new bool[Signal.MaxNumber + 1];
+
+    /// <summary>Starts the periodic check. Called with the Gate held.</summary>
+    internal static void Start() =>
+        _timer ??= new Timer(static _ => CheckPeriodically(), null, CheckInterval, CheckInterval);
+
+    /// <summary>Stops the periodic check (a check in flight may still finish). Called with the Gate held.</summary>
+    internal static void Stop()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    /// <summary>Forgets past repairs of a signal: our handler was installed for it again. Called with the Gate held.</summary>
+    internal static void Rearm(int number)
+    {
+        RecentRepairs[number]?.Clear();
+        Abandoned[number] = false;
+    }
+
+    /// <summary>
+    /// The tampered signals (see the summary), repairing them when <paramref name="repair"/> is true.
+    /// An explicit call always repairs and re-arms; the periodic one (<paramref name="periodic"/>) is bounded.
+    /// </summary>
+    internal static IReadOnlyList<Signal> Check(bool repair, bool periodic)
+    {
+        ulong tampered = Native.SignalsTampered();
+        if (tampered == 0)
+            return [];
+        var signals = SignalSet.FromMask(tampered).Where(IsOverwrittenByBuiltin).ToList();
+        if (signals.Count == 0 || !repair)
+            return signals;
+        var abandoned = new List<Signal>();
+        lock (SignalRegistry.Gate)
+        {
+            foreach (var signal in signals)
+            {
+                int number = signal.Number;
+                // Looked at again under the Gate: the last subscription may have gone meanwhile (then the
+                // action the user is left with is theirs), or someone may have put a function handler there.
+                if (SignalRegistry.For(number).Length == 0 || !IsOverwrittenByBuiltin(signal))
+                    continue;
+                if (periodic && !MayRepair(number, abandoned, signal))
+                    continue;
+                if (!periodic)
+                    Rearm(number);
+                int result = Native.SignalsReinstall(number);
+                if (result < 0 && -result != NativeResult.ENOENT)
+                    NativeResult.Check(result, $"Reinstalling the handler for {signal}");
+            }
+        }
+        foreach (var signal in abandoned)
+            SignalEvents.ReportRepairAbandoned(signal, MaxRepairs, RepairWindow);
+        return signals;
+    }
+
+    private static bool IsOverwrittenByBuiltin(Signal signal) =>
+        Native.SignalsDisposition(signal.Number) is NativeConstants.DispositionDefault or NativeConstants.DispositionIgnored;
+
+    // The bound: at most MaxRepairs within RepairWindow, then abandoned (reported once, by the caller).
+    private static bool MayRepair(int number, List<Signal> abandoned, Signal signal)
+    {
+        if (Abandoned[number])
+            return false;
+        var recent = RecentRepairs[number] ??= new Queue<long>();
+        long now = Environment.TickCount64;
+        while (recent.Count > 0 && now - recent.Peek() > (long)RepairWindow.TotalMilliseconds)
+            recent.Dequeue();
+        if (recent.Count >= MaxRepairs)
+        {
+            Abandoned[number] = true;
+            abandoned.Add(signal);
+            return false;
+        }
+        recent.Enqueue(now);
+        return true;
+    }
+
+    // On a timer thread: an exception here would end the process, so it is reported instead.
+    private static void CheckPeriodically()
+    {
+        try
+        {
+            if (SignalEvents.RepairTampering)
+                Check(repair: true, periodic: true);
+        }
+        catch (Exception exception)
+        {
+            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again in {CheckInterval.TotalMilliseconds} ms. {exception.Message}");
+        }
+    }
+}
