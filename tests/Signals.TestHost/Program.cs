@@ -22,5 +22,13 @@ return args[0] switch
     "sigterm" => SigtermScenario.Run(mode: Arg(1)),
     "unhandled" => UnhandledScenario.Run(mode: Arg(1)),
     "send" => SendScenario.Run(pid: int.Parse(Arg(1)), signal: Signal.Parse(Arg(2)), value: Arg(3)),
+    "masks" => MaskScenario.Run(),
+    "forged-record" => ForgedRecordScenario.Run(),
+    "observe-under-registration" => ObserveUnderRegistrationScenario.Run(),
+    "repair-fight" => RepairFightScenario.Run(),
+    "throwing-context" => ThrowingContextScenario.Run(),
+    "shutdown-from-callback" => ShutdownFromCallbackScenario.Run(mode: Arg(1)),
+    "shutdown-race" => ShutdownRaceScenario.Run(),
+    "dispose-handoff" => DisposeHandOffScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };

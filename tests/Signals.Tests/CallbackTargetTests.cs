@@ -25,12 +25,13 @@ public class CallbackTargetTests
         Assert.That(background, Is.True, "it must not keep the process alive");
     }
 
+    // Issue 10, item 2: a blocked mask on the dispatcher leaked into callbacks, the threads they created and the
+    // processes they started. The dispatcher now keeps the mask it inherited: none in this process.
     [Test]
-    public void DispatcherThreadBlocksHandleableSignals()
+    public void DispatcherThreadBlocksNothing()
     {
         var mask = RunOnCallback(() => SignalMask.Current);
-        Assert.That(mask, Does.Contain(Signal.SIGUSR1).And.Contain(Signal.SIGTERM).And.Contain(Signal.RealTime(1)));
-        Assert.That(mask, Does.Not.Contain(Signal.RealTimeMin), "the GC's activation signal must reach every thread");
+        Assert.That(mask, Is.Empty);
     }
 
     [Test]
