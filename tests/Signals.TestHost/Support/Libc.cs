@@ -10,13 +10,14 @@ internal static class Libc
 {
     private static readonly nint SigDfl = 0;
 
-    [DllImport("libc", EntryPoint = "signal", SetLastError = true)]
-    private static extern nint SetHandler(int signo, nint handler);
+    // Looked up by name and called through a function pointer: no DllImport in this repository.
+    private static readonly nint SignalFunction = NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "signal");
 
     /// <summary>signal(signo, SIG_DFL), as a foreign repairer would do.</summary>
-    public static void SetDefault(Signal signal)
+    public static unsafe void SetDefault(Signal signal)
     {
-        if (SetHandler(signal.Number, SigDfl) == -1)
-            throw new InvalidOperationException($"signal({signal}, SIG_DFL) failed: errno {Marshal.GetLastPInvokeError()}");
+        var setHandler = (delegate* unmanaged<int, nint, nint>)SignalFunction;
+        if (setHandler(signal.Number, SigDfl) == -1)
+            throw new InvalidOperationException($"signal({signal}, SIG_DFL) failed: errno {Marshal.GetLastSystemError()}");
     }
 }

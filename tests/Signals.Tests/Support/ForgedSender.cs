@@ -13,8 +13,8 @@ internal static class ForgedSender
     public const int CodeQueue = -1; // SI_QUEUE
     private const int SiginfoSize = 128;
 
-    [DllImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static extern long Syscall(long number, long pid, long signo, byte[] info);
+    // Looked up by name and called through a function pointer: no DllImport in this repository.
+    private static readonly nint SyscallFunction = NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "syscall");
 
     private static long RtSigqueueinfo => RuntimeInformation.ProcessArchitecture switch
     {
@@ -24,7 +24,7 @@ internal static class ForgedSender
     };
 
     /// <summary>Queues <paramref name="signal"/> to <paramref name="pid"/> claiming the given code, pid and uid.</summary>
-    public static void Send(int pid, Signal signal, int code, int claimedPid, uint claimedUid, long value = 0)
+    public static unsafe void Send(int pid, Signal signal, int code, int claimedPid, uint claimedUid, long value = 0)
     {
         // siginfo_t on 64-bit Linux: si_signo, si_errno, si_code, padding, then si_pid, si_uid, si_value.
         var info = new byte[SiginfoSize];
@@ -33,7 +33,11 @@ internal static class ForgedSender
         BinaryPrimitives.WriteInt32LittleEndian(info.AsSpan(16), claimedPid);
         BinaryPrimitives.WriteUInt32LittleEndian(info.AsSpan(20), claimedUid);
         BinaryPrimitives.WriteInt64LittleEndian(info.AsSpan(24), value);
-        if (Syscall(RtSigqueueinfo, pid, signal.Number, info) != 0)
-            throw new InvalidOperationException($"rt_sigqueueinfo({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        var syscall = (delegate* unmanaged<long, long, long, byte*, long>)SyscallFunction;
+        long result;
+        fixed (byte* siginfo = info)
+            result = syscall(RtSigqueueinfo, pid, signal.Number, siginfo);
+        if (result != 0)
+            throw new InvalidOperationException($"rt_sigqueueinfo({pid}, {signal}) failed: errno {Marshal.GetLastSystemError()}");
     }
 }
