@@ -28,9 +28,9 @@ public class ServeInheritedIgnoreTests
     {
         using var service = DemoProcess.Start("env", ["--default-signal=QUIT,TERM,USR1,USR2", "--ignore-signal=INT", DemoProcess.ExecutablePath, "serve", "--config", _config]);
         service.WaitForLine(line => line.Contains(" ready; try: "), "the ready line");
+        Assert.That(IgnoredSignals(service.Pid) & SigintBit, Is.EqualTo(SigintBit), "SIGINT is not ignored after serve started");
         Assert.That(service.Stdout, Has.One.EndsWith(" SIGINT is ignored (inherited from the parent process, e.g. a background job): leaving it ignored"));
         Assert.That(service.Stdout, Has.One.EndsWith(" handling SIGTERM: graceful shutdown within 5 s; a second one exits at once"));
-        Assert.That(IgnoredSignals(service.Pid) & SigintBit, Is.EqualTo(SigintBit), "SIGINT is not ignored after serve started");
 
         // An ignored signal is discarded when it is sent; the SIGUSR1 that follows is delivered after any SIGINT
         // that was not, so its diagnostics show whether SIGINT got through.
