@@ -113,7 +113,7 @@ internal sealed class SignalHostingService(
         ThreadPool.UnsafeQueueUserWorkItem(static state => state.StopApplication(), lifetime, preferLocal: false);
     }
 
-    private void OnHangup(SignalEvent signalEvent)
+    internal void OnHangup(SignalEvent signalEvent)
     {
         if (Volatile.Read(ref _disposed))
             return;
@@ -148,7 +148,7 @@ internal sealed class SignalHostingService(
         }
     }
 
-    private void OnDiagnostics(SignalEvent signalEvent)
+    internal void OnDiagnostics(SignalEvent signalEvent)
     {
         if (!Volatile.Read(ref _disposed))
             DiagnosticsSnapshot.Capture(lifetime, environment, Volatile.Read(ref _terminationCount) > 0).Log(logger, signalEvent);
