@@ -6,6 +6,8 @@ namespace Signals.Hosting;
 /// Ends the process by the termination signal when it is still alive at the deadline. A dedicated
 /// background thread, not a timer: a shutdown that hangs by blocking thread-pool threads must not be
 /// able to starve the very thing that ends it. Being a background thread, it never keeps the process alive.
+/// Nor may console I/O hold it up: the last message is written by <see cref="LastWords"/> with a bounded wait,
+/// and <see cref="SignalTermination.ExitBySignal"/> bounds its own flush.
 /// </summary>
 internal static class ShutdownWatchdog
 {
@@ -22,10 +24,13 @@ internal static class ShutdownWatchdog
     private static void Expire(Signal signal, TimeSpan deadline, ILogger logger)
     {
         Thread.Sleep(deadline);
-        logger.LogCritical("The application did not end within {Deadline} of {Signal}: ending the process by {Signal} (status {Status}).",
-            deadline, signal, signal, 128 + signal.Number);
-        // The logger may write asynchronously, and the process ends in the next call: say it on stderr too.
-        Console.Error.WriteLine($"Signals.Hosting: shutdown did not finish within {deadline} of {signal}; ending the process by {signal} (status {128 + signal.Number}).");
+        LastWords.Say(() =>
+        {
+            logger.LogCritical("The application did not end within {Deadline} of {Signal}: ending the process by {Signal} (status {Status}).",
+                deadline, signal, signal, 128 + signal.Number);
+            // The logger may write asynchronously, and the process ends soon: say it on stderr too.
+            Console.Error.WriteLine($"Signals.Hosting: shutdown did not finish within {deadline} of {signal}; ending the process by {signal} (status {128 + signal.Number}).");
+        });
         SignalTermination.ExitBySignal(signal);
     }
 }

@@ -27,16 +27,17 @@ internal sealed class SignalHostingService(
     private readonly List<SignalSubscription> _subscriptions = [];
     private readonly object _reloadGate = new();
     private int _terminationCount;
+    private bool _disposed;
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         _options.Validate();
         if (_options.ReloadOnHangup)
-            Subscribe(Signal.SIGHUP, OnHangup, CallbackTarget.ThreadPool);
+            Subscribe([Signal.SIGHUP], OnHangup, CallbackTarget.ThreadPool);
         if (_options.HandleTermination)
-            Subscribe([Signal.SIGTERM, Signal.SIGINT], OnTermination, CallbackTarget.Dispatcher);
+            Subscribe([Signal.SIGTERM, .. WithoutInheritedIgnore(Signal.SIGINT)], OnTermination, CallbackTarget.Dispatcher);
         if (_options.LogDiagnosticsOnUser1)
-            Subscribe(Signal.SIGUSR1, OnDiagnostics, CallbackTarget.ThreadPool);
+            Subscribe([Signal.SIGUSR1], OnDiagnostics, CallbackTarget.ThreadPool);
         logger.LogDebug("Signals: handling {Signals}.", string.Join(", ", _subscriptions.SelectMany(s => s.Signals)));
         return Task.CompletedTask;
     }
@@ -47,8 +48,15 @@ internal sealed class SignalHostingService(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Removes the handlers. A callback already handed to the thread pool may still start afterwards: every
+    /// callback checks <see cref="_disposed"/> first, and a reload in progress is waited for (under the reload
+    /// gate), so no reload and no ConfigurationReloaded handler runs once Dispose has returned.
+    /// </summary>
     public void Dispose()
     {
+        lock (_reloadGate)
+            Volatile.Write(ref _disposed, true);
         lock (_subscriptions)
         {
             foreach (var subscription in _subscriptions)
@@ -57,8 +65,18 @@ internal sealed class SignalHostingService(
         }
     }
 
-    private void Subscribe(Signal signal, Action<SignalEvent> callback, CallbackTarget target) =>
-        Subscribe([signal], callback, target);
+    /// <summary>
+    /// The shell convention (Python, the .NET runtime itself): a signal whose SIG_IGN was inherited stays ignored,
+    /// because the parent meant it. A service started as a background job (<c>sh -c 'svc &amp;'</c>, or by nohup) has
+    /// SIGINT and SIGQUIT ignored so that Ctrl-C in that terminal does not reach it. Automatic installs skip them.
+    /// </summary>
+    private Signal[] WithoutInheritedIgnore(Signal signal)
+    {
+        if (SignalHandlers.Get(signal).Kind != SignalDispositionKind.Ignored)
+            return [signal];
+        logger.LogInformation("Signals: {Signal} is ignored (inherited from the parent process, e.g. a background job): leaving it ignored.", signal);
+        return [];
+    }
 
     private void Subscribe(Signal[] signals, Action<SignalEvent> callback, CallbackTarget target)
     {
@@ -69,33 +87,47 @@ internal sealed class SignalHostingService(
     }
 
     // Runs on the dispatcher thread: it only arms the watchdog and hands StopApplication to the thread pool,
-    // because ApplicationStopping callbacks run synchronously inside StopApplication and may block.
+    // because ApplicationStopping callbacks run synchronously inside StopApplication and may block. Nothing here
+    // waits on the logger or the console (either can block for good on a full pipe): the watchdog is armed first,
+    // and the log line goes to the thread pool too, so the dispatcher stays free for a second signal.
     private void OnTermination(SignalEvent signalEvent)
     {
+        if (Volatile.Read(ref _disposed))
+            return;
+        var signal = signalEvent.Signal;
         if (Interlocked.Increment(ref _terminationCount) > 1)
         {
-            logger.LogWarning("Received {Signal} again during shutdown: ending the process by {Signal} now.", signalEvent.Signal, signalEvent.Signal);
-            Console.Error.WriteLine($"Signals.Hosting: {signalEvent.Signal} received twice; ending the process by it now.");
-            SignalTermination.ExitBySignal(signalEvent.Signal);
+            LastWords.Say(() =>
+            {
+                logger.LogWarning("Received {Signal} again during shutdown: ending the process by {Signal} now.", signal, signal);
+                Console.Error.WriteLine($"Signals.Hosting: {signal} received twice; ending the process by it now.");
+            });
+            SignalTermination.ExitBySignal(signal);
             return;
         }
-        logger.LogInformation("Received {Signal} from pid {SenderPid}: stopping the application (deadline {Deadline}).",
-            signalEvent.Signal, signalEvent.SenderPid, _options.ShutdownDeadline == Timeout.InfiniteTimeSpan ? "none" : _options.ShutdownDeadline);
         if (_options.ShutdownDeadline != Timeout.InfiniteTimeSpan)
-            ShutdownWatchdog.Arm(signalEvent.Signal, _options.ShutdownDeadline, logger);
+            ShutdownWatchdog.Arm(signal, _options.ShutdownDeadline, logger);
+        int senderPid = signalEvent.SenderPid;
+        ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogInformation("Received {Signal} from pid {SenderPid}: stopping the application (deadline {Deadline}).",
+            signal, senderPid, _options.ShutdownDeadline == Timeout.InfiniteTimeSpan ? "none" : _options.ShutdownDeadline), null);
         ThreadPool.UnsafeQueueUserWorkItem(static state => state.StopApplication(), lifetime, preferLocal: false);
     }
 
-    private void OnHangup(SignalEvent signalEvent)
+    internal void OnHangup(SignalEvent signalEvent)
     {
+        if (Volatile.Read(ref _disposed))
+            return;
         if (configuration is not IConfigurationRoot root)
         {
             logger.LogWarning("Received {Signal}, but the host's IConfiguration ({Type}) cannot reload.", signalEvent.Signal, configuration.GetType().Name);
             return;
         }
-        // One reload at a time: two quick SIGHUPs run on two pool threads.
+        // One reload at a time: two quick SIGHUPs run on two pool threads. A callback the pool starts after
+        // Dispose does nothing (see Dispose).
         lock (_reloadGate)
         {
+            if (Volatile.Read(ref _disposed))
+                return;
             try
             {
                 root.Reload();
@@ -116,6 +148,9 @@ internal sealed class SignalHostingService(
         }
     }
 
-    private void OnDiagnostics(SignalEvent signalEvent) =>
-        DiagnosticsSnapshot.Capture(lifetime, environment, Volatile.Read(ref _terminationCount) > 0).Log(logger, signalEvent);
+    internal void OnDiagnostics(SignalEvent signalEvent)
+    {
+        if (!Volatile.Read(ref _disposed))
+            DiagnosticsSnapshot.Capture(lifetime, environment, Volatile.Read(ref _terminationCount) > 0).Log(logger, signalEvent);
+    }
 }

@@ -13,6 +13,10 @@ public static class SignalHandlers
     private static readonly SignalSubscription?[] Handlers = new SignalSubscription?[Signal.MaxNumber + 1];
 
     /// <summary>Installs <paramref name="handler"/> for <paramref name="signal"/>; returns what was there before.</summary>
+    /// <remarks>
+    /// Replacing an earlier handler never passes through another action: the new subscription is added while the
+    /// old one still holds our native handler in place, and only then is the old one removed.
+    /// </remarks>
     /// <exception cref="ArgumentException">The signal cannot be handled (the message says why).</exception>
     public static SignalDisposition Set(Signal signal, Action<SignalEvent> handler)
     {
@@ -31,9 +35,14 @@ public static class SignalHandlers
     /// <summary>
     /// Sets SIG_DFL (<see cref="SignalDisposition.Default"/>) or SIG_IGN (<see cref="SignalDisposition.Ignored"/>);
     /// passing back a disposition returned earlier restores it when it is one of those two or a managed handler.
-    /// Returns what was there before.
+    /// Returns what was there before. The change is one sigaction(2): a signal arriving meanwhile meets either the
+    /// old action or the new one, never a third.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Other subscriptions still receive the signal, or the disposition is a native handler.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Other subscriptions still receive the signal; the disposition is a native handler; or the setting would
+    /// break the .NET runtime: SIG_IGN on SIGCHLD (Process.WaitForExit stops working), SIG_DFL or SIG_IGN on
+    /// SIGCHLD, SIGCONT or SIGWINCH while the runtime's handler is installed (use <see cref="Restore"/>).
+    /// </exception>
     public static SignalDisposition Set(Signal signal, SignalDisposition disposition)
     {
         ArgumentNullException.ThrowIfNull(disposition);
@@ -46,14 +55,19 @@ public static class SignalHandlers
             if (disposition.Kind is SignalDispositionKind.Native or SignalDispositionKind.Managed)
                 throw new InvalidOperationException(
                     $"{signal}: a native handler cannot be set from managed code; use Restore to put back the action that was there before our handler.");
+            SignalDispositionRules.EnsureBuiltinAllowed(signal, disposition.Kind, previous.Kind);
             int others = SignalRegistry.For(signal.Number).Length - (Handlers[signal.Number] is null ? 0 : 1);
             if (others > 0)
                 throw new InvalidOperationException(
                     $"{signal} still has {others} subscription(s); dispose them before setting {disposition}.");
-            Handlers[signal.Number]?.Dispose();
-            Handlers[signal.Number] = null;
+            // First the one sigaction from our handler to SIG_DFL/SIG_IGN; the native side forgets the action it had
+            // saved. Only then the handler's subscription goes: its restore finds nothing saved (ENOENT, ignored).
+            // The other order restored the saved action (often SIG_DFL) for a moment, and a signal arriving in that
+            // moment killed the process.
             NativeResult.Check(Native.SignalsSetBuiltin(signal.Number, disposition.Kind == SignalDispositionKind.Ignored ? 1 : 0),
                 $"Setting {disposition} for {signal}");
+            Handlers[signal.Number]?.Dispose();
+            Handlers[signal.Number] = null;
             return previous;
         }
     }
@@ -76,7 +90,7 @@ public static class SignalHandlers
 
     /// <summary>
     /// Removes the handler set with <see cref="Set(Signal, Action{SignalEvent})"/>. When no subscription is left,
-    /// the action that was there before ours is restored. Returns false when there was no handler.
+    /// the action that was there before ours is restored, in one sigaction(2). Returns false when there was no handler.
     /// </summary>
     public static bool Restore(Signal signal)
     {

@@ -5,13 +5,38 @@ namespace Signals;
 /// <summary>Sending signals: Python's <c>os.kill</c>, <c>raise_signal</c>, <c>pthread_kill</c>, plus <c>sigqueue</c>.</summary>
 public static class SignalSender
 {
-    /// <summary>Sends <paramref name="signal"/> to process <paramref name="pid"/> (kill(2); pid 0 or negative: a process group).</summary>
-    /// <exception cref="ArgumentException">No such process.</exception>
+    /// <summary>
+    /// Sends <paramref name="signal"/> with kill(2). <paramref name="pid"/> &gt; 0: that process; 0: every process
+    /// in the caller's process group; &lt; -1: every process in process group -<paramref name="pid"/>.
+    /// -1 is refused: kill(2) reads it as "every process the caller may signal except init and itself" (for root,
+    /// nearly the whole system), and a -1 that was meant as "no pid" is a common bug. Use
+    /// <see cref="KillEveryProcess"/> when that is really meant.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pid"/> is -1.</exception>
+    /// <exception cref="ArgumentException">No such process or process group.</exception>
     /// <exception cref="UnauthorizedAccessException">Not permitted to signal that process.</exception>
-    public static void Kill(int pid, Signal signal) =>
+    public static void Kill(int pid, Signal signal)
+    {
+        if (pid == -1)
+            throw new ArgumentOutOfRangeException(nameof(pid), pid,
+                $"Sending {signal} to pid -1 would signal every process this one may signal; use SignalSender.KillEveryProcess if that is meant.");
         NativeResult.Check(Native.SignalsKill(pid, Checked(signal)), $"Sending {signal} to process {pid}");
+    }
 
-    /// <summary>Whether process <paramref name="pid"/> exists and may be signalled (kill with signal 0).</summary>
+    /// <summary>
+    /// kill(-1, <paramref name="signal"/>): sends it to every process the caller may signal (same real or effective
+    /// uid; for root, all of them), except init (pid 1 of its pid namespace) and the caller itself. What
+    /// <see cref="Kill"/> refuses to do by accident.
+    /// </summary>
+    /// <exception cref="ArgumentException">There was no process to signal.</exception>
+    /// <exception cref="UnauthorizedAccessException">No process could be signalled.</exception>
+    public static void KillEveryProcess(Signal signal) =>
+        NativeResult.Check(Native.SignalsKill(-1, Checked(signal)), $"Sending {signal} to every process (pid -1)");
+
+    /// <summary>
+    /// Whether process <paramref name="pid"/> exists and may be signalled (kill with signal 0; the same pid rules as
+    /// <see cref="Kill"/>, except that -1 asks whether any process may be signalled).
+    /// </summary>
     public static bool CanSignal(int pid) => Native.SignalsKill(pid, 0) == 0;
 
     /// <summary>Sends <paramref name="signal"/> to the calling thread (raise(3)), like Python's <c>raise_signal</c>.</summary>

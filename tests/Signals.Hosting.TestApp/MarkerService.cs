@@ -1,13 +1,24 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Signals.Hosting.TestApp;
 
-/// <summary>Prints "ready" once the host has started, and marks its StopAsync (optionally hanging in it).</summary>
-internal sealed class MarkerService(IHostApplicationLifetime lifetime, bool hangOnStop) : IHostedService
+/// <summary>
+/// Prints "ready" once the host has started, and marks its StopAsync (optionally hanging in it). With a marker
+/// file, each marker is appended there first: a test whose child writes into a pipe nobody reads learns of them
+/// that way. With <c>flood</c>, it fills stdout, stderr and the console logger's queue without end once started.
+/// </summary>
+internal sealed class MarkerService(IHostApplicationLifetime lifetime, ILogger<MarkerService> logger, bool hangOnStop, string? markerFile, bool flood)
+    : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => Console.WriteLine($"ready pid={Environment.ProcessId}"));
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            Mark($"ready pid={Environment.ProcessId}");
+            if (flood)
+                Flood();
+        });
         return Task.CompletedTask;
     }
 
@@ -15,10 +26,37 @@ internal sealed class MarkerService(IHostApplicationLifetime lifetime, bool hang
     {
         if (hangOnStop)
         {
-            Console.WriteLine("stop-async hanging");
+            Mark("stop-async hanging");
             // Ignores the host's token on purpose: a shutdown that never ends, which only the deadline can end.
             await Task.Delay(Timeout.InfiniteTimeSpan, CancellationToken.None);
         }
-        Console.WriteLine("stop-async ran");
+        Mark("stop-async ran");
+    }
+
+    private void Mark(string marker)
+    {
+        if (markerFile is not null)
+            File.AppendAllText(markerFile, marker + Environment.NewLine);
+        Console.WriteLine(marker);
+    }
+
+    // Three writers that block for good once their pipe (or the logger's queue) is full: nobody reads.
+    private void Flood()
+    {
+        string line = new('x', 200);
+        Start("stdout flood", () => Console.Out.WriteLine(line));
+        Start("stderr flood", () => Console.Error.WriteLine(line));
+        Start("logger flood", () => logger.LogInformation("flood {Line}", line));
+    }
+
+    private static void Start(string name, Action write)
+    {
+        var thread = new Thread(() =>
+        {
+            while (true)
+                write();
+        })
+        { Name = name, IsBackground = true };
+        thread.Start();
     }
 }

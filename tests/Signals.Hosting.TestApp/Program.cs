@@ -1,6 +1,7 @@
 // A Generic Host with AddSignals, for the hosting tests. It writes one marker line per observable step on
 // standard output ("ready", "reloaded Greeting=...", "stop-async ...") beside the host's single-line logs.
 // Arguments: --config FILE  --deadline-ms N  --hang-on-stop  --leave-termination-to-console-lifetime
+//            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,8 @@ string configFile = ArgumentAfter("--config") ?? throw new ArgumentException("--
 int deadlineMs = int.Parse(ArgumentAfter("--deadline-ms") ?? "30000");
 bool hangOnStop = args.Contains("--hang-on-stop");
 bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime");
+string? markerFile = ArgumentAfter("--marker-file");
+bool flood = args.Contains("--flood-output");
 
 // A probe on the runtime's own signal path, created before the host: it prints when the runtime's
 // handler (the one ConsoleLifetime listens to) sees SIGTERM. It does not cancel, and ConsoleLifetime does.
@@ -31,7 +34,8 @@ builder.Services.AddSignals(options =>
     options.ShutdownDeadline = TimeSpan.FromMilliseconds(deadlineMs);
     options.HandleTermination = !leaveTermination;
 });
-builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(), hangOnStop));
+builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),
+    provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood));
 
 using var host = builder.Build();
 host.Services.GetRequiredService<SignalHostEvents>().ConfigurationReloaded += (_, e) =>

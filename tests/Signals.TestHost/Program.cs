@@ -21,6 +21,8 @@ return args[0] switch
     "chain" => ChainScenario.Run(policy: Arg(1)),
     "sigterm" => SigtermScenario.Run(mode: Arg(1)),
     "unhandled" => UnhandledScenario.Run(mode: Arg(1)),
+    "disposition-toggle" => DispositionToggleScenario.Run(),
+    "sigchld-refusal" => SigchldRefusalScenario.Run(),
     "send" => SendScenario.Run(pid: int.Parse(Arg(1)), signal: Signal.Parse(Arg(2)), value: Arg(3)),
     "masks" => MaskScenario.Run(),
     "forged-record" => ForgedRecordScenario.Run(),

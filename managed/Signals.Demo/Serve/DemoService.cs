@@ -32,8 +32,23 @@ public sealed class DemoService
         _deadline = deadline;
     }
 
-    /// <summary>Installs the handlers. Call before announcing the PID, so nobody can signal too early.</summary>
-    public SignalSubscription Subscribe() => SignalEvents.Subscribe(HandledSignals, OnSignal);
+    /// <summary>
+    /// Installs the handlers, except for a SIGINT or SIGQUIT that the process inherited ignored (see
+    /// <see cref="LeftIgnored"/>). Call before announcing the PID, so nobody can signal too early.
+    /// </summary>
+    public SignalSubscription Subscribe()
+    {
+        // The shell convention, which Python and the .NET runtime follow too: a shell starts a background job
+        // (`svc &`) with SIGINT and SIGQUIT ignored so that Ctrl-C in that terminal does not reach it, and a
+        // program keeps such an inherited SIG_IGN instead of installing its own handler over it.
+        LeftIgnored = HandledSignals
+            .Where(signal => (signal == Signal.SIGINT || signal == Signal.SIGQUIT) && SignalHandlers.Get(signal).Kind == SignalDispositionKind.Ignored)
+            .ToArray();
+        return SignalEvents.Subscribe(HandledSignals.Except(LeftIgnored).ToArray(), OnSignal);
+    }
+
+    /// <summary>Handled signals that <see cref="Subscribe"/> left alone because they were ignored when the process started.</summary>
+    public IReadOnlyList<Signal> LeftIgnored { get; private set; } = [];
 
     /// <summary>Works until a shutdown is requested, then drains; returns the exit status (0 after a clean shutdown).</summary>
     public int Run()

@@ -19,6 +19,7 @@ public static class ServeCommand
         "  SIGTERM, SIGINT  graceful shutdown: finish in-flight work (drain_seconds in the config) within the\n" +
         "                   deadline, then exit 0; past the deadline, exit by that signal (status 128+N).\n" +
         "                   A second SIGTERM or SIGINT during the shutdown exits at once by that signal.\n" +
+        "                   A SIGINT ignored by the parent (a background job: `serve &`) stays ignored.\n" +
         $"The config file (key=value lines) is created with defaults when missing; default: {DefaultConfigPath}",
         [],
         [
@@ -50,7 +51,10 @@ public static class ServeCommand
         ServiceLog.Write($"config {config.Path} ({(created ? "created with defaults" : "loaded")}, {config.Values.Count} keys)");
         ServiceLog.Write("handling SIGHUP: reload the config and log what changed");
         ServiceLog.Write("handling SIGUSR1: print diagnostics (uptime, deliveries per signal, last sender)");
-        ServiceLog.Write($"handling SIGTERM, SIGINT: graceful shutdown within {deadline.TotalSeconds:0.###} s; a second one exits at once");
+        foreach (var signal in service.LeftIgnored)
+            ServiceLog.Write($"{signal} is ignored (inherited from the parent process, e.g. a background job): leaving it ignored");
+        string shutdownSignals = service.LeftIgnored.Contains(Signal.SIGINT) ? "SIGTERM" : "SIGTERM, SIGINT";
+        ServiceLog.Write($"handling {shutdownSignals}: graceful shutdown within {deadline.TotalSeconds:0.###} s; a second one exits at once");
         ServiceLog.Write($"ready; try: kill -HUP {pid}; kill -USR1 {pid}; kill -TERM {pid} (or Ctrl-C)");
         return service.Run();
     }

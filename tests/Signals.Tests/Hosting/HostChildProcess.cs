@@ -24,20 +24,24 @@ internal sealed class HostChildProcess : IDisposable
 
     internal string Transcript => string.Join(Environment.NewLine, _lines);
 
+    /// <summary>
+    /// How env(1) sets the child's dispositions before it execs the app: the defaults a terminal gives it, whatever
+    /// the test runner inherited (a runner started as a background job has SIGINT and SIGQUIT ignored, and that
+    /// survives exec, so the host would rightly leave SIGINT alone).
+    /// </summary>
+    internal const string TerminalDispositions = "--default-signal=INT,QUIT";
+
     /// <summary>Starts the app in <paramref name="workingDirectory"/> and waits until its host has started.</summary>
-    internal static HostChildProcess Start(string workingDirectory, params string[] arguments)
+    internal static HostChildProcess Start(string workingDirectory, params string[] arguments) =>
+        StartWith(TerminalDispositions, workingDirectory, arguments);
+
+    /// <summary>
+    /// Like <see cref="Start"/>, with env's <paramref name="dispositions"/> option instead (e.g.
+    /// <c>--ignore-signal=INT</c>: started the way a shell starts a background job).
+    /// </summary>
+    internal static HostChildProcess StartWith(string dispositions, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(TestAppPath());
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments) };
         var child = new HostChildProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) child._lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child._lines.Enqueue("stderr: " + e.Data); };
@@ -48,7 +52,50 @@ internal sealed class HostChildProcess : IDisposable
         return child;
     }
 
+    /// <summary>
+    /// Starts the app with stdout and stderr redirected into pipes that nobody reads, so that they fill up and its
+    /// writers block. Its markers arrive through <paramref name="markerFile"/>; waits for "ready" there.
+    /// </summary>
+    internal static HostChildProcess StartUnread(string workingDirectory, string markerFile, params string[] arguments)
+    {
+        var process = new Process { StartInfo = StartInfo(TerminalDispositions, workingDirectory, ["--marker-file", markerFile, .. arguments]) };
+        var child = new HostChildProcess(process);
+        process.Start();
+        var deadline = Stopwatch.StartNew();
+        while (!(File.Exists(markerFile) && File.ReadAllText(markerFile).Contains("ready pid=", StringComparison.Ordinal)))
+        {
+            if (process.HasExited)
+                Assert.Fail($"The host exited ({process.ExitCode}) before it started.");
+            if (deadline.Elapsed > Patience)
+                Assert.Fail($"The host did not start within {Patience.TotalSeconds} s.");
+            Thread.Sleep(50);
+        }
+        return child;
+    }
+
+    private static ProcessStartInfo StartInfo(string dispositions, string workingDirectory, IEnumerable<string> arguments)
+    {
+        // env execs the app in place: the child's pid is the app's.
+        var start = new ProcessStartInfo("env")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { dispositions, DotnetHost(), TestAppPath() }.Concat(arguments))
+            start.ArgumentList.Add(argument);
+        return start;
+    }
+
     internal void Send(Signal signal) => SignalSender.Kill(_process.Id, signal);
+
+    /// <summary>Whether the child has ended.</summary>
+    internal bool HasExited => _process.HasExited;
+
+    /// <summary>The child's SigIgn mask from /proc/PID/status: bit N-1 set means signal N is ignored.</summary>
+    internal ulong IgnoredSignals() =>
+        Convert.ToUInt64(File.ReadAllLines($"/proc/{_process.Id}/status").Single(line => line.StartsWith("SigIgn:", StringComparison.Ordinal))[7..].Trim(), 16);
 
     /// <summary>Polls the output until a line matches; fails with the transcript after <see cref="Patience"/>.</summary>
     internal string WaitForLine(Func<string, bool> match, string what)
@@ -72,7 +119,7 @@ internal sealed class HostChildProcess : IDisposable
     {
         if (!_process.WaitForExit(Patience))
             Assert.Fail($"The host did not exit within {Patience.TotalSeconds} s. Output:{Environment.NewLine}{Transcript}");
-        _process.WaitForExit(); // drains the redirected output
+        _process.WaitForExit(); // drains the redirected output (when it is read at all)
         return _process.ExitCode;
     }
 
