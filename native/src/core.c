@@ -144,10 +144,13 @@ static void our_action(struct sigaction *ours, const struct sigaction *previous)
 }
 
 /* Who is on top decides what an install does (docs/design.md, "Chaining rules"):
- *  - the slot is live (our handler was installed and never restored) and ours is on top, or a function
- *    handler is: that handler was installed after ours and is the one that will call ours, so it stays
- *    on top and our saved previous action stays; only the policy changes. Saving it as our previous
- *    instead would close a cycle (ours -> theirs -> ours), which is how issue 10 overflowed the stack;
+ *  - ours is on top: only the policy changes, the saved previous action stays. (On a forgotten slot,
+ *    ours is on top because someone put back an action they had saved from us; the saved action is
+ *    then what set_builtin or restore left there, the best knowledge of what lies beneath);
+ *  - the slot is live (our handler was installed and never restored) and a function handler is on
+ *    top: it was installed after ours and is the one that calls ours, so it stays on top and our saved
+ *    previous action stays; only the policy changes. Saving it as our previous instead would close a
+ *    cycle (ours -> theirs -> ours), which is how issue 10 overflowed the stack;
  *  - otherwise nothing of ours is reachable (never installed, restored, forgotten by set_builtin, or
  *    SIG_DFL/SIG_IGN put over ours): a fresh install saves what is there and puts ours on top. */
 int signals_install(int signo, int policy)
@@ -162,22 +165,14 @@ int signals_install(int signo, int policy)
     struct sigaction current;
     if (result == 0)
         result = sigaction(signo, NULL, &current);
-    if (result == 0 && signals_policy_live(atomic_load(&slot->policy)) && !is_builtin(&current)) {
+    if (result == 0 && (is_ours(&current) ||
+                        (signals_policy_live(atomic_load(&slot->policy)) && !is_builtin(&current)))) {
         atomic_store(&slot->policy, policy); /* ours, or a handler above ours: only the policy changes */
     } else if (result == 0) {
-        struct sigaction previous = current;
-        if (is_ours(&current)) {
-            /* Ours is on top of a forgotten slot (someone put back an action they had saved from us):
-             * what was below it is unknown, so chain to nothing. */
-            memset(&previous, 0, sizeof previous);
-            previous.sa_handler = SIG_DFL;
-            previous.sa_mask = current.sa_mask;
-            previous.sa_flags = current.sa_flags & SA_ONSTACK;
-        }
-        save_previous_locked(slot, &previous);
+        save_previous_locked(slot, &current);
         atomic_store(&slot->policy, policy); /* published before the handler can run */
         struct sigaction ours;
-        our_action(&ours, &previous);
+        our_action(&ours, &current);
         result = sigaction(signo, &ours, NULL);
         if (result != 0)
             atomic_store(&slot->policy, 0);

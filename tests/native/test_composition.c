@@ -505,10 +505,13 @@ TEST(set_builtin_forgets_saved_action)
     CHECK_EQ(0, raise(SIGUSR1));
     expect_nothing_more();                     /* forgotten: no subscription */
     CHECK_EQ(0, atomic_load(&foreign_calls)); /* and no stale previous action */
-    /* A fresh install over it chains to nothing and restores SIG_DFL. */
+    /* Installing again keeps ours on top and what set_builtin left as the saved action: restore puts
+     * back SIG_IGN, the last disposition the application chose. */
     CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
-    CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_previous_disposition(SIGUSR1));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_previous_disposition(SIGUSR1));
     CHECK_EQ(0, raise(SIGUSR1));
     collect_one(SIGUSR1);
     CHECK_EQ(0, atomic_load(&foreign_calls));
+    CHECK_EQ(0, signals_restore(SIGUSR1));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(SIGUSR1));
 }
