@@ -32,7 +32,7 @@
 
 #define MODEL_SIGNALS 5
 #define MAX_STEPS 200
-#define TIME_BUDGET_MS 40000 /* stop starting new sequences after this (sanitizers, valgrind) */
+#define TIME_BUDGET_MS 30000 /* stop starting new sequences after this (sanitizers, valgrind) */
 
 enum entity { E_IGN, E_OURS, E_CHAINER0, E_CHAINER1 };
 
