@@ -145,8 +145,11 @@ static void record_delivery(struct signals_slot *slot, int signo, const siginfo_
     atomic_fetch_add_explicit(&signals_handlers_running, 1, memory_order_seq_cst);
     int fd = atomic_load_explicit(&signals_record_fd, memory_order_seq_cst);
     if (fd >= 0) {
+        /* A plain handler above ours that chains to ours has no siginfo to pass and may pass NULL:
+         * record it as a delivery with no sender rather than crash. */
+        static const siginfo_t no_info;
         signals_record record;
-        signals_fill_record(&record, signo, info);
+        signals_fill_record(&record, signo, info != NULL ? info : &no_info);
         record.reserved = atomic_load_explicit(&signals_record_tag, memory_order_relaxed);
         atomic_fetch_add_explicit(&slot->delivered, 1, memory_order_relaxed);
         /* A 40-byte write to a pipe is atomic (< PIPE_BUF): it goes in whole or fails with EAGAIN. */

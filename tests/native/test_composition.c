@@ -85,6 +85,29 @@ TEST(install_over_builtin_on_live_slot_is_fresh)
     CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(SIGUSR1));
 }
 
+static struct sigaction saved_by_plain;
+
+/* A plain (non-SA_SIGINFO) handler has no siginfo to pass on; some pass NULL. */
+static void plain_chaining_handler(int signo)
+{
+    atomic_fetch_add(&foreign_calls, 1);
+    saved_by_plain.sa_sigaction(signo, NULL, NULL);
+}
+
+TEST(chained_call_without_siginfo_is_recorded)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    struct sigaction plain;
+    memset(&plain, 0, sizeof plain);
+    plain.sa_handler = plain_chaining_handler;
+    CHECK_EQ(0, sigaction(SIGUSR1, &plain, &saved_by_plain));
+    CHECK_EQ(0, raise(SIGUSR1));
+    signals_record record = collect_one(SIGUSR1);
+    CHECK_EQ(0, record.code);
+    CHECK_EQ(0, record.sender_pid);
+    CHECK_EQ(1, atomic_load(&foreign_calls));
+}
+
 /* --- 2. forged records --------------------------------------------------------------------------------- */
 
 /* The write end, found as an outsider would: the descriptor that links to the same pipe as the read end
