@@ -126,10 +126,9 @@ SIGNALS_API int signals_wait(int timeout_ms);
 SIGNALS_API int signals_wake(void);
 /* Deliveries counted by the handler for signo, and how many of them did not fit in the pipe. 0 / -1. */
 SIGNALS_API int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed);
-/* Records the reader dropped because the handler did not write them (someone else wrote into the pipe,
- * e.g. through /proc/<pid>/fd: wrong tag or signal number). Bytes skipped to resynchronise count one per
- * record length begun, at least 1 per run of skipped bytes. Since the process started (a forked child
- * that calls signals_reset_after_fork starts from 0). Never fails. */
+/* Records the reader dropped because the handler did not write them (wrong tag or signal number; bytes
+ * skipped to resynchronise count one per record length begun, at least 1 per run of them). Counted since
+ * the process started (a child calling signals_reset_after_fork() starts from 0). Never fails. */
 SIGNALS_API uint64_t signals_forged_records(void);
 /* How many records the pipe holds before deliveries start to be coalesced. -1 errno. */
 SIGNALS_API int signals_pipe_capacity(void);
