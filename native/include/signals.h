@@ -42,7 +42,7 @@ typedef struct signals_record {
     int64_t value;        /* si_value (sival_ptr as an integer; sival_int in the low 32 bits) */
     int64_t timestamp_ns; /* CLOCK_MONOTONIC at delivery */
     uint32_t coalesced;   /* 0 for a delivery; N > 0 for N deliveries whose records did not fit */
-    uint32_t reserved;    /* always 0 */
+    uint32_t reserved;    /* always 0 (the reader strips the handler's tag, see signals_forged_records) */
 } signals_record;
 
 /* What a subscription does with the action that was there before it. */
@@ -71,27 +71,38 @@ SIGNALS_API int signals_reset_after_fork(void);
 
 /* NULL if signo may be installed; otherwise a static English sentence saying why not. Never fails. */
 SIGNALS_API const char *signals_refusal_reason(int signo);
-/* Installs our handler with a policy (SIGNALS_POLICY_*); the previous action is saved. 0 / -1 EINVAL EPERM. */
+/* Installs our handler with a policy (SIGNALS_POLICY_*); the previous action is saved. If ours is still
+ * installed (never restored) and a function handler was installed over it, that handler stays on top
+ * (it calls ours) and only the policy changes; if SIG_DFL/SIG_IGN was put over ours, that is saved as
+ * the new previous action and ours goes back on top. 0 / -1 EINVAL EPERM. */
 SIGNALS_API int signals_install(int signo, int policy);
 /* Our handler stays but stops recording and only chains (or is reinstalled by signals_install). 0 / -1. */
 SIGNALS_API int signals_uninstall(int signo);
 /* Restores the saved previous action if the current one is still ours (returns 0); if someone replaced
  * ours, leaves theirs alone and keeps ours as a disabled pass-through (returns 1). -1 EINVAL ENOENT. */
 SIGNALS_API int signals_restore(int signo);
-/* Sets SIG_DFL (ignore = 0) or SIG_IGN (ignore = 1); forgets any saved action. 0 / -1 EINVAL EPERM. */
+/* Sets SIG_DFL (ignore = 0) or SIG_IGN (ignore = 1) with one sigaction over whatever is there (no
+ * delivery meets anything in between); forgets the installation and its saved action, so a later
+ * install starts fresh. 0 / -1 EINVAL EPERM. */
 SIGNALS_API int signals_set_builtin(int signo, int ignore);
 /* The current disposition (SIGNALS_DISPOSITION_*), or -1 EINVAL. */
 SIGNALS_API int signals_disposition(int signo);
 /* The policy we installed with (SIGNALS_POLICY_*), or 0 when not installed; -1 EINVAL. */
 SIGNALS_API int signals_policy(int signo);
-/* The disposition of the action saved when we installed (what restore would put back); -1 EINVAL ENOENT. */
+/* The disposition of the action saved when we installed (what restore would put back: SIG_DFL for an
+ * SA_RESETHAND handler that already ran once, as the kernel would have reset it); -1 EINVAL ENOENT. */
 SIGNALS_API int signals_previous_disposition(int signo);
 
 /* --- tamper check ------------------------------------------------------------------------------ */
 
-/* Mask of installed signals whose current action is no longer our handler. Never fails. */
+/* Mask of subscribed signals (policy HANDLE or OBSERVE) whose current action is SIG_DFL or SIG_IGN, i.e.
+ * our handler is unreachable. A function handler installed over ours is not reported: it was installed
+ * after ours and chains to it (putting ours back over it would cut it out). Never fails. */
 SIGNALS_API uint64_t signals_tampered(void);
-/* Points signo at our handler again, keeping the previous action saved at install. 0 / -1 EINVAL ENOENT. */
+/* Repairs a tampered signal: the SIG_DFL/SIG_IGN found on top becomes the saved previous action (what
+ * restore puts back) and ours goes back on top. 0 (also when there is nothing to repair: ours or a
+ * function handler is on top) / -1 EINVAL, ENOENT (not subscribed: never installed, restored, or
+ * withdrawn to a pass-through). */
 SIGNALS_API int signals_reinstall(int signo);
 
 /* --- reader side ------------------------------------------------------------------------------- */
@@ -115,6 +126,10 @@ SIGNALS_API int signals_wait(int timeout_ms);
 SIGNALS_API int signals_wake(void);
 /* Deliveries counted by the handler for signo, and how many of them did not fit in the pipe. 0 / -1. */
 SIGNALS_API int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed);
+/* Records the reader dropped because the handler did not write them (wrong tag or signal number; bytes
+ * skipped to resynchronise count one per record length begun, at least 1 per run of them). Counted since
+ * the process started (a child calling signals_reset_after_fork() starts from 0). Never fails. */
+SIGNALS_API uint64_t signals_forged_records(void);
 /* How many records the pipe holds before deliveries start to be coalesced. -1 errno. */
 SIGNALS_API int signals_pipe_capacity(void);
 /* The read end of the pipe, for callers that poll it themselves (e.g. an event loop). -1 errno. */

@@ -22,6 +22,39 @@ static int is_ours(const struct sigaction *action)
     return (action->sa_flags & SA_SIGINFO) && action->sa_sigaction == signals_handler;
 }
 
+/* SIG_DFL or SIG_IGN: a disposition with no function to chain to. */
+static int is_builtin(const struct sigaction *action)
+{
+    void *function = (action->sa_flags & SA_SIGINFO) ? (void *)action->sa_sigaction : (void *)action->sa_handler;
+    return function == (void *)SIG_DFL || function == (void *)SIG_IGN;
+}
+
+/* Called with `lock` held. Saves `action` as the previous action: writes the copy the handler is not
+ * reading, then flips previous_index (handler.c, previous_action). A handler that loaded the index
+ * before the last flip may still be copying the spare action: wait for it (it copies two fields, so
+ * this is brief). A new previous action has not run yet, so an SA_RESETHAND one gets its one run. */
+static void save_previous_locked(struct signals_slot *slot, const struct sigaction *action)
+{
+    int spare = 1 - atomic_load(&slot->previous_index);
+    while (atomic_load(&slot->previous_readers[spare]) != 0)
+        sched_yield();
+    slot->previous[spare] = *action;
+    atomic_store(&slot->previous_reset_spent, 0);
+    atomic_store(&slot->previous_index, spare);
+}
+
+/* Called with `lock` held. The saved previous action as it stands now: an SA_RESETHAND action that the
+ * handler already chained to once is SIG_DFL, as the kernel would have made it. */
+static struct sigaction current_previous_locked(struct signals_slot *slot)
+{
+    struct sigaction previous = slot->previous[atomic_load(&slot->previous_index)];
+    if ((previous.sa_flags & SA_RESETHAND) && atomic_load(&slot->previous_reset_spent) && !is_builtin(&previous)) {
+        memset(&previous, 0, sizeof previous);
+        previous.sa_handler = SIG_DFL;
+    }
+    return previous;
+}
+
 /* Called with `lock` held. */
 static int restore_locked(int signo)
 {
@@ -36,7 +69,8 @@ static int restore_locked(int signo)
         atomic_store(&slot->policy, SIGNALS_POLICY_PASSTHROUGH);
         return 1;
     }
-    if (sigaction(signo, &slot->previous[atomic_load(&slot->previous_index)], NULL) != 0)
+    struct sigaction previous = current_previous_locked(slot);
+    if (sigaction(signo, &previous, NULL) != 0)
         return -1;
     atomic_store(&slot->policy, 0);
     return 0;
@@ -109,6 +143,16 @@ static void our_action(struct sigaction *ours, const struct sigaction *previous)
     ours->sa_mask = previous->sa_mask;
 }
 
+/* Who is on top decides what an install does (docs/design.md, "Chaining rules"):
+ *  - ours is on top: only the policy changes, the saved previous action stays. (On a forgotten slot,
+ *    ours is on top because someone put back an action they had saved from us; the saved action is
+ *    then what set_builtin or restore left there, the best knowledge of what lies beneath);
+ *  - the slot is live (our handler was installed and never restored) and a function handler is on
+ *    top: it was installed after ours and is the one that calls ours, so it stays on top and our saved
+ *    previous action stays; only the policy changes. Saving it as our previous instead would close a
+ *    cycle (ours -> theirs -> ours), which is how issue 10 overflowed the stack;
+ *  - otherwise nothing of ours is reachable (never installed, restored, forgotten by set_builtin, or
+ *    SIG_DFL/SIG_IGN put over ours): a fresh install saves what is there and puts ours on top. */
 int signals_install(int signo, int policy)
 {
     if (check_allowed(signo) != 0)
@@ -121,17 +165,11 @@ int signals_install(int signo, int policy)
     struct sigaction current;
     if (result == 0)
         result = sigaction(signo, NULL, &current);
-    if (result == 0 && is_ours(&current) && atomic_load(&slot->policy) != 0) {
-        atomic_store(&slot->policy, policy); /* already ours: only the policy changes */
+    if (result == 0 && (is_ours(&current) ||
+                        (signals_policy_live(atomic_load(&slot->policy)) && !is_builtin(&current)))) {
+        atomic_store(&slot->policy, policy); /* ours, or a handler above ours: only the policy changes */
     } else if (result == 0) {
-        /* Fresh install (or a foreign handler replaced our pass-through): save what is there now. */
-        int spare = 1 - atomic_load(&slot->previous_index);
-        /* A handler that loaded the index before the last flip may still be copying the spare action
-         * (handler.c, previous_action): wait for it. It copies two fields, so this is brief. */
-        while (atomic_load(&slot->previous_readers[spare]) != 0)
-            sched_yield();
-        slot->previous[spare] = current;
-        atomic_store(&slot->previous_index, spare);
+        save_previous_locked(slot, &current);
         atomic_store(&slot->policy, policy); /* published before the handler can run */
         struct sigaction ours;
         our_action(&ours, &current);
@@ -165,6 +203,10 @@ int signals_restore(int signo)
     return result;
 }
 
+/* One sigaction over whatever is there, so no delivery ever meets an action in between (a
+ * restore-then-set would pass through the saved action, often SIG_DFL). Then the slot forgets its
+ * installation and its saved action: the saved action becomes the builtin one, so our handler, should
+ * someone put it back later, chains to nothing, and the next install starts fresh. */
 int signals_set_builtin(int signo, int ignore)
 {
     if (check_allowed(signo) != 0)
@@ -174,8 +216,11 @@ int signals_set_builtin(int signo, int ignore)
     action.sa_handler = ignore ? SIG_IGN : SIG_DFL;
     pthread_mutex_lock(&lock);
     int result = sigaction(signo, &action, NULL);
-    if (result == 0)
-        atomic_store(&signals_slots[signo].policy, 0);
+    if (result == 0) {
+        struct signals_slot *slot = &signals_slots[signo];
+        atomic_store(&slot->policy, 0);
+        save_previous_locked(slot, &action);
+    }
     pthread_mutex_unlock(&lock);
     return result;
 }
@@ -219,39 +264,57 @@ int signals_previous_disposition(int signo)
         return signals_fail(EINVAL);
     struct signals_slot *slot = &signals_slots[signo];
     pthread_mutex_lock(&lock); /* an install may be rewriting the saved action */
-    int result = atomic_load(&slot->policy) == 0
-                     ? signals_fail(ENOENT)
-                     : disposition_of(&slot->previous[atomic_load(&slot->previous_index)]);
+    int result = 0;
+    if (atomic_load(&slot->policy) == 0) {
+        result = signals_fail(ENOENT);
+    } else {
+        struct sigaction previous = current_previous_locked(slot);
+        result = disposition_of(&previous);
+    }
     pthread_mutex_unlock(&lock);
     return result;
+}
+
+/* Tampering is SIG_DFL or SIG_IGN put over a live subscription: our handler is unreachable. A function
+ * handler above ours is not: it was installed after ours and chains to it (or is the application's
+ * choice to make); putting ours back over it would cut it out. */
+static int subscribed(int policy)
+{
+    return policy == SIGNALS_POLICY_HANDLE || policy == SIGNALS_POLICY_OBSERVE;
 }
 
 uint64_t signals_tampered(void)
 {
     uint64_t tampered = 0;
     for (int signo = 1; signo <= SIGNALS_MAX_SIGNO; signo++) {
-        int policy = atomic_load(&signals_slots[signo].policy);
-        if (policy != SIGNALS_POLICY_HANDLE && policy != SIGNALS_POLICY_OBSERVE)
+        if (!subscribed(atomic_load(&signals_slots[signo].policy)))
             continue;
         struct sigaction current;
-        if (sigaction(signo, NULL, &current) == 0 && !is_ours(&current))
+        if (sigaction(signo, NULL, &current) == 0 && is_builtin(&current))
             tampered |= UINT64_C(1) << (signo - 1);
     }
     return tampered;
 }
 
+/* Only a live subscription (HANDLE or OBSERVE) is repaired: a slot released meanwhile (restore left it
+ * PASSTHROUGH, or it is gone) is ENOENT, so a tamper check racing the last Dispose cannot put ours back.
+ * The SIG_DFL/SIG_IGN found on top becomes the saved previous action, because that is what whoever put
+ * it there wants once we are gone (restore puts it back). Ours or a function handler on top: nothing to
+ * repair, 0. */
 int signals_reinstall(int signo)
 {
     if (!signals_in_range(signo))
         return signals_fail(EINVAL);
     pthread_mutex_lock(&lock);
     struct signals_slot *slot = &signals_slots[signo];
+    struct sigaction current;
     int result;
-    if (atomic_load(&slot->policy) == 0) {
+    if (!subscribed(atomic_load(&slot->policy))) {
         result = signals_fail(ENOENT);
-    } else {
+    } else if ((result = sigaction(signo, NULL, &current)) == 0 && is_builtin(&current)) {
         struct sigaction ours;
         our_action(&ours, &slot->previous[atomic_load(&slot->previous_index)]);
+        save_previous_locked(slot, &current);
         result = sigaction(signo, &ours, NULL);
     }
     pthread_mutex_unlock(&lock);

@@ -7,6 +7,16 @@
  * (signo 0) that signals_wake() writes, and the nudge (also signo 0) the handler writes after counting
  * an overflow.
  *
+ * What the handler did not write is dropped. Any process of the same uid can open the write end through
+ * /proc/<pid>/fd/<n> and write anything, of any length. Every record we write carries the process's
+ * secret tag in `reserved` (signals_record_tag, made at open); the reader keeps a record only if the tag
+ * matches and the signal number is 0..SIGNALS_MAX_SIGNO, then clears `reserved`. Foreign bytes of any
+ * length misalign the stream, so on a record that fails the reader skips one byte and tries again, and
+ * keeps an incomplete tail for the next read (`carry`): our writes are atomic 40-byte writes, so the
+ * next one of ours is found whole. A candidate made of foreign bytes and ours passes only if four bytes
+ * equal the secret, by chance 1 in 2^32 (the tag is never 0, so the zeroed `coalesced` field cannot
+ * stand in for it).
+ *
  * Overflow without lost wake-ups: when a record does not fit, the handler counts it (the slot, then
  * signals_overflow_total) and then tries to write a nudge. If the nudge fits, the reader wakes for it.
  * If it does not, the pipe was still full after the count, so the reader has yet to drain it, and it
@@ -18,6 +28,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +39,7 @@ _Atomic uint64_t signals_overflow_total;
 _Atomic uint64_t signals_records_written;
 _Atomic pid_t signals_owner_pid;
 _Atomic int signals_handlers_running;
+_Atomic uint32_t signals_record_tag;
 
 /* Lock order: core.c's lock, then pipe_lock, then read_lock. The reader takes pipe_lock only briefly
  * and never while holding read_lock, so a reader blocked in read(2) never holds up an install. */
@@ -37,11 +49,33 @@ static _Atomic int record_read_fd = -1;
 static uint64_t overflow_reported[SIGNALS_MAX_SIGNO + 1]; /* overflowed deliveries already read */
 static uint64_t overflow_total_reported; /* signals_overflow_total when the last full scan began */
 static uint64_t records_consumed; /* records (and wake records) read out of the pipe */
+static unsigned char carry[sizeof(signals_record)]; /* the start of a record not yet read whole */
+static size_t carry_bytes;
+static _Atomic uint64_t forged_records; /* see signals_forged_records(); kept across shutdowns */
 static _Atomic int reader_spin_us = 50; /* see signals_set_reader_spin() */
 
 /* Bigger than the default 64 KiB so a burst of queued real-time signals fits: 1 MiB is the default
  * /proc/sys/fs/pipe-max-size an unprivileged process may ask for. */
 #define PIPE_BYTES (1 << 20)
+
+/* A fresh secret for a new pipe: getrandom(2), else /dev/urandom, else a mix of the clock, the pid and
+ * an address (weak, but only used where the system offers no randomness). Never 0. Not called from the
+ * handler (it reads the published value). */
+static uint32_t make_tag(void)
+{
+    uint32_t tag = 0;
+    if (getrandom(&tag, sizeof tag, GRND_NONBLOCK) != (ssize_t)sizeof tag) {
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || read(fd, &tag, sizeof tag) != (ssize_t)sizeof tag) {
+            uint64_t mix = (uint64_t)signals_monotonic_ns() ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)&tag;
+            mix *= UINT64_C(0x9e3779b97f4a7c15);
+            tag = (uint32_t)(mix >> 32);
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    return tag != 0 ? tag : 0x5167a15u;
+}
 
 /* Called with pipe_lock held. */
 static int open_pipe_locked(void)
@@ -59,6 +93,7 @@ static int open_pipe_locked(void)
     }
     (void)fcntl(fds[1], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: the default size also works */
     atomic_store(&signals_owner_pid, getpid());
+    atomic_store(&signals_record_tag, make_tag());
     atomic_store(&record_read_fd, fds[0]);
     atomic_store(&signals_record_fd, fds[1]); /* last: publishing it lets the handler write */
     return 0;
@@ -75,6 +110,7 @@ static void reset_counters(void)
     overflow_total_reported = 0;
     atomic_store(&signals_records_written, 0);
     records_consumed = 0;
+    carry_bytes = 0;
 }
 
 int signals_pipe_open(void)
@@ -85,16 +121,39 @@ int signals_pipe_open(void)
     return result;
 }
 
+/* Writes a wake record (signo 0, tagged) into fd. A full pipe needs none: the reader has records to
+ * wake up for. Async-signal-safe. */
+static int write_wake(int fd)
+{
+    signals_record wake;
+    memset(&wake, 0, sizeof wake);
+    wake.reserved = atomic_load_explicit(&signals_record_tag, memory_order_relaxed);
+    if (write(fd, &wake, sizeof wake) == (ssize_t)sizeof wake) {
+        atomic_fetch_add_explicit(&signals_records_written, 1, memory_order_release);
+        return 0;
+    }
+    return errno == EAGAIN ? 0 : -1;
+}
+
 /* After every action was restored: unpublish the write end, wait until no handler still holds it (so
- * a closed number is never written into a file opened later), close it, which ends a blocked read
- * with end-of-file, then close the read end once that reader has let go. */
+ * a closed number is never written into a file opened later), wake the reader, close the write end,
+ * then close the read end once the reader has let go.
+ *
+ * The exchange and the wait pair with the handler's "count in, then load the fd" (handler.c,
+ * record_delivery): both sides store then load, so all four accesses are seq_cst (a weaker order would
+ * let close read a count of 0 while a handler goes on to load the old fd).
+ *
+ * The wake record, not end-of-file, ends a blocked read: a fork()ed child holds its own copy of the
+ * write end, so closing ours may never produce end-of-file. A reader that takes read_lock after the
+ * wake was consumed sees the unpublished write end and returns at once (signals_read_wait). */
 void signals_pipe_close(void)
 {
     pthread_mutex_lock(&pipe_lock);
-    int write_fd = atomic_exchange(&signals_record_fd, -1);
+    int write_fd = atomic_exchange_explicit(&signals_record_fd, -1, memory_order_seq_cst);
     if (write_fd >= 0) {
-        while (atomic_load(&signals_handlers_running) != 0)
+        while (atomic_load_explicit(&signals_handlers_running, memory_order_seq_cst) != 0)
             sched_yield();
+        (void)write_wake(write_fd);
         close(write_fd);
         pthread_mutex_lock(&read_lock);
         close(atomic_exchange(&record_read_fd, -1));
@@ -117,8 +176,9 @@ int signals_pipe_reset_after_fork(void)
     if (read_fd >= 0)
         close(read_fd);
     atomic_store(&signals_handlers_running, 0);
+    atomic_store(&forged_records, 0);
     reset_counters();
-    return signals_pipe_open();
+    return signals_pipe_open(); /* with a new tag: the parent's is not this process's secret */
 }
 
 int signals_init(void)
@@ -155,13 +215,40 @@ static int read_overflow_locked(signals_record *records, int max)
     return count;
 }
 
-/* Drops wake records and nudges (signo 0), keeping the order of the rest. */
-static int drop_wake_records(signals_record *records, int count)
+/* Called with read_lock held. `bytes` holds `length` bytes from the pipe (the carry first). Keeps the
+ * records the handler wrote, in order, at the start of `records` (which is `bytes`), less wake records
+ * and nudges (signo 0), with `reserved` cleared; skips foreign bytes one at a time, counting each run
+ * of them as one forged record per record-length begun; keeps an incomplete tail in `carry`. Returns
+ * how many records it kept; *consumed counts our records including wakes and nudges. */
+static int take_records(signals_record *records, size_t length, uint64_t *consumed)
 {
+    const unsigned char *bytes = (const unsigned char *)records;
+    uint32_t tag = atomic_load_explicit(&signals_record_tag, memory_order_relaxed);
+    size_t position = 0, skipped = 0;
     int kept = 0;
-    for (int i = 0; i < count; i++)
-        if (records[i].signo != 0)
-            records[kept++] = records[i];
+    while (length - position >= sizeof(signals_record)) {
+        signals_record candidate;
+        memcpy(&candidate, bytes + position, sizeof candidate);
+        if (candidate.reserved != tag || candidate.signo < 0 || candidate.signo > SIGNALS_MAX_SIGNO ||
+            candidate.coalesced != 0) {
+            position++;
+            skipped++;
+            continue;
+        }
+        if (skipped > 0)
+            atomic_fetch_add(&forged_records, (skipped + sizeof(signals_record) - 1) / sizeof(signals_record));
+        skipped = 0;
+        position += sizeof candidate;
+        (*consumed)++;
+        if (candidate.signo == 0)
+            continue;
+        candidate.reserved = 0;
+        records[kept++] = candidate; /* ends at or before `position`: only bytes already taken */
+    }
+    if (skipped > 0)
+        atomic_fetch_add(&forged_records, (skipped + sizeof(signals_record) - 1) / sizeof(signals_record));
+    carry_bytes = length - position;
+    memcpy(carry, bytes + position, carry_bytes);
     return kept;
 }
 
@@ -216,6 +303,10 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         return -1;
     pthread_mutex_lock(&read_lock);
     int fd = atomic_load(&record_read_fd); /* read under read_lock: close cannot swap it meanwhile */
+    /* A close is under way (the write end is unpublished and its wake may already have been read by
+     * another reader): return now rather than sleep on a pipe that may never be written again. */
+    if (atomic_load(&signals_record_fd) < 0)
+        fd = -1;
     /* Overflow not yet reported: do not sleep. The pipe may have been drained by a read that happened
      * to fill the caller's buffer exactly, so no short read reported it and no nudge may come. */
     if (atomic_load_explicit(&signals_overflow_total, memory_order_acquire) != overflow_total_reported)
@@ -224,22 +315,28 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         spin_for_record(atomic_load_explicit(&reader_spin_us, memory_order_relaxed));
     int result = 0;
     ssize_t bytes = 0;
+    size_t wanted = (size_t)max * sizeof *records - carry_bytes;
     if (fd >= 0 && timeout_ms >= 0)
         result = poll_readable(fd, timeout_ms);
     else if (fd >= 0)
         result = 1; /* no timeout: block in read(2) itself */
     if (result > 0) {
+        /* After the carried start of a record, so that it completes in place. */
         do
-            bytes = read(fd, records, (size_t)max * sizeof *records);
+            bytes = read(fd, (unsigned char *)records + carry_bytes, wanted);
         while (bytes < 0 && errno == EINTR); /* a handler installed without SA_RESTART */
         result = bytes < 0 ? -1 : 0;
     }
     if (result == 0) {
-        /* Whole records: each write was atomic. 0 bytes is end-of-file (the pipe was closed). */
-        int count = (int)(bytes / (ssize_t)sizeof *records);
-        records_consumed += (uint64_t)count;
-        int drained = count < max; /* a short read leaves the pipe empty */
-        count = drop_wake_records(records, count);
+        /* 0 bytes is end-of-file (the pipe was closed). */
+        int drained = (size_t)bytes < wanted; /* a short read leaves the pipe empty */
+        int count = 0;
+        if (bytes > 0) {
+            memcpy(records, carry, carry_bytes);
+            uint64_t consumed = 0;
+            count = take_records(records, carry_bytes + (size_t)bytes, &consumed);
+            records_consumed += consumed;
+        }
         result = count + (drained ? read_overflow_locked(records + count, max - count) : 0);
     }
     pthread_mutex_unlock(&read_lock);
@@ -251,25 +348,37 @@ int signals_read(signals_record *records, int max)
     return signals_read_wait(records, max, 0);
 }
 
+/* Under read_lock, as a reader: close cannot close (and a later open cannot reuse) the descriptor while
+ * we poll it, and close's wake record ends the poll. */
 int signals_wait(int timeout_ms)
 {
     if (signals_pipe_open() != 0)
         return -1;
-    return poll_readable(atomic_load(&record_read_fd), timeout_ms);
+    pthread_mutex_lock(&read_lock);
+    int fd = atomic_load(&record_read_fd);
+    int result = fd >= 0 && atomic_load(&signals_record_fd) >= 0 ? poll_readable(fd, timeout_ms) : 1;
+    pthread_mutex_unlock(&read_lock);
+    return result;
 }
 
+/* Counted in signals_handlers_running like the handler, since it may be called from a handler: close
+ * waits for it, so the descriptor it loaded is never closed (and reused) under it. */
 int signals_wake(void)
 {
-    int fd = atomic_load(&signals_record_fd);
+    atomic_fetch_add_explicit(&signals_handlers_running, 1, memory_order_seq_cst);
+    int fd = atomic_load_explicit(&signals_record_fd, memory_order_seq_cst);
+    int result = fd < 0 ? -1 : write_wake(fd);
+    int error = errno;
+    atomic_fetch_sub_explicit(&signals_handlers_running, 1, memory_order_seq_cst);
     if (fd < 0)
         return signals_fail(EBADF);
-    signals_record wake;
-    memset(&wake, 0, sizeof wake);
-    if (write(fd, &wake, sizeof wake) == (ssize_t)sizeof wake) {
-        atomic_fetch_add_explicit(&signals_records_written, 1, memory_order_release);
-        return 0;
-    }
-    return errno == EAGAIN ? 0 : -1; /* a full pipe: the reader has records to wake up for anyway */
+    errno = error;
+    return result;
+}
+
+uint64_t signals_forged_records(void)
+{
+    return atomic_load(&forged_records);
 }
 
 int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed)
@@ -285,9 +394,10 @@ int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed)
 
 int signals_pipe_capacity(void)
 {
-    if (signals_pipe_open() != 0)
-        return -1;
-    int bytes = fcntl(atomic_load(&record_read_fd), F_GETPIPE_SZ);
+    /* Under pipe_lock, which open and close hold: the descriptor stays this pipe's while we ask. */
+    pthread_mutex_lock(&pipe_lock);
+    int bytes = open_pipe_locked() == 0 ? fcntl(atomic_load(&record_read_fd), F_GETPIPE_SZ) : -1;
+    pthread_mutex_unlock(&pipe_lock);
     long page = sysconf(_SC_PAGESIZE);
     if (bytes < 0 || page <= 0)
         return -1;

@@ -21,6 +21,14 @@
  * could not restore, or the subscription was withdrawn) but it records nothing and only chains. */
 #define SIGNALS_POLICY_PASSTHROUGH 3
 
+/* A slot is live while our handler was installed for it and never restored: HANDLE, OBSERVE or
+ * PASSTHROUGH. Whatever sits above a live slot's handler was installed after ours. */
+static inline int signals_policy_live(int policy)
+{
+    return policy == SIGNALS_POLICY_HANDLE || policy == SIGNALS_POLICY_OBSERVE ||
+           policy == SIGNALS_POLICY_PASSTHROUGH;
+}
+
 struct signals_slot {
     _Atomic int policy; /* 0 (not ours), SIGNALS_POLICY_HANDLE, _OBSERVE or _PASSTHROUGH */
     /* The action saved at install, double-buffered: a re-install writes the copy that is not current
@@ -31,6 +39,9 @@ struct signals_slot {
     struct sigaction previous[2];
     _Atomic int previous_index;
     _Atomic int previous_readers[2];
+    /* The saved action has SA_RESETHAND and the handler has already chained to it once: from now on it
+     * counts as SIG_DFL (as the kernel would have reset it). Cleared whenever a new action is saved. */
+    _Atomic int previous_reset_spent;
     _Atomic uint64_t delivered;  /* deliveries recorded by the handler (written or overflowed) */
     _Atomic uint64_t overflowed; /* deliveries whose record did not fit in the pipe */
 };
@@ -40,7 +51,11 @@ extern _Atomic int signals_record_fd;   /* write end of the record pipe (non-blo
 extern _Atomic uint64_t signals_overflow_total; /* sum of every slot's overflowed: lets the reader skip the scan */
 extern _Atomic uint64_t signals_records_written; /* records (and wake records) put into the pipe */
 extern _Atomic pid_t signals_owner_pid; /* only this process records; a forked child does not */
-extern _Atomic int signals_handlers_running; /* handler invocations in flight; close waits for 0 */
+extern _Atomic int signals_handlers_running; /* users of signals_record_fd in flight; close waits for 0 */
+/* A per-process secret (never 0), made when the pipe is opened, that the handler and signals_wake()
+ * write into every record's `reserved`: the reader drops what does not carry it (someone else wrote
+ * into the pipe through /proc/<pid>/fd) and strips it before the caller sees the record. */
+extern _Atomic uint32_t signals_record_tag;
 
 void signals_handler(int signo, siginfo_t *info, void *ucontext);
 

@@ -164,6 +164,66 @@ struct sigaction current_action(int signo)
     return action;
 }
 
+static struct sigaction chainer_saved_actions[CHAINERS][65];
+static _Atomic uint64_t chainer_call_counts[CHAINERS][65];
+
+static void chain_to(const struct sigaction *saved, int signo, siginfo_t *info, void *ucontext)
+{
+    if (saved->sa_flags & SA_SIGINFO) {
+        if ((void *)saved->sa_sigaction != (void *)SIG_DFL && (void *)saved->sa_sigaction != (void *)SIG_IGN)
+            saved->sa_sigaction(signo, info, ucontext);
+    } else if (saved->sa_handler != SIG_DFL && saved->sa_handler != SIG_IGN) {
+        saved->sa_handler(signo);
+    }
+}
+
+static void chainer0(int signo, siginfo_t *info, void *ucontext)
+{
+    atomic_fetch_add(&chainer_call_counts[0][signo], 1);
+    chain_to(&chainer_saved_actions[0][signo], signo, info, ucontext);
+}
+
+static void chainer1(int signo, siginfo_t *info, void *ucontext)
+{
+    atomic_fetch_add(&chainer_call_counts[1][signo], 1);
+    chain_to(&chainer_saved_actions[1][signo], signo, info, ucontext);
+}
+
+static void (*const chainers[CHAINERS])(int, siginfo_t *, void *) = {chainer0, chainer1};
+
+void chainer_install(int which, int signo)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = chainers[which];
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    CHECK_EQ(0, sigaction(signo, &action, &chainer_saved_actions[which][signo]));
+}
+
+int chainer_on_top(int which, int signo)
+{
+    struct sigaction current = current_action(signo);
+    return (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == chainers[which];
+}
+
+int chainer_remove(int which, int signo)
+{
+    if (!chainer_on_top(which, signo))
+        return 0;
+    CHECK_EQ(0, sigaction(signo, &chainer_saved_actions[which][signo], NULL));
+    return 1;
+}
+
+uint64_t chainer_calls(int which, int signo)
+{
+    return atomic_load(&chainer_call_counts[which][signo]);
+}
+
+struct sigaction chainer_saved(int which, int signo)
+{
+    return chainer_saved_actions[which][signo];
+}
+
 pid_t spawn(int (*child)(void *), void *argument)
 {
     fflush(NULL);

@@ -56,6 +56,19 @@ void set_foreign_plain(int signo);
 void set_action(int signo, void (*handler)(int));
 struct sigaction current_action(int signo);
 
+/* Chaining foreign handlers, as another library would install them: chainer `which` (0 or 1) saves the
+ * action it replaces (per signal) and calls it after counting the call, whatever it is (a function;
+ * SIG_DFL and SIG_IGN are not called). */
+#define CHAINERS 2
+void chainer_install(int which, int signo);
+/* Puts back the action chainer `which` saved, if it is on top (a well-behaved library unloading);
+ * returns 1 if it was, 0 if it was not (then nothing changes). */
+int chainer_remove(int which, int signo);
+uint64_t chainer_calls(int which, int signo);
+int chainer_on_top(int which, int signo);
+/* The action chainer `which` saved for signo (what it chains to). */
+struct sigaction chainer_saved(int which, int signo);
+
 /* Runs child() in a forked child, which exits with child()'s return value. */
 pid_t spawn(int (*child)(void *), void *argument);
 /* Waits for pid and checks it exited with status `code`. */

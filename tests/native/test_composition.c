@@ -1,0 +1,540 @@
+/* test_composition.c — the library composed with other handlers, forked children, forged input and
+ * handlers that never return (issue 10). Each test is the deterministic core of one defect. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "util.h"
+
+/* A hang must fail the test, not wait for ctest's timeout: SIGALRM's default action ends the process. */
+static void watchdog(unsigned seconds)
+{
+    signal(SIGALRM, SIG_DFL);
+    alarm(seconds);
+}
+
+/* --- 1. handler cycles ------------------------------------------------------------------------------ */
+
+/* The C repro of the stack overflow: install, a foreign handler that saved ours goes on top, install
+ * again. The second install used to save the foreign handler as our previous action: ours -> theirs ->
+ * ours -> ... until the stack overflowed. Now theirs stays on top and ours keeps its previous. */
+TEST(install_again_under_chaining_handler_makes_no_cycle)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    chainer_install(0, SIGUSR1); /* saved ours, chains to it */
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    for (uint64_t i = 1; i <= 3; i++) {
+        CHECK_EQ(0, raise(SIGUSR1));
+        collect_one(SIGUSR1);
+        CHECK_EQ(i, chainer_calls(0, SIGUSR1));
+    }
+    CHECK(chainer_on_top(0, SIGUSR1));
+    CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_previous_disposition(SIGUSR1));
+    CHECK_EQ(0, signals_tampered());
+    /* Switching the policy under it changes nothing else either. */
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    CHECK(chainer_on_top(0, SIGUSR1));
+    CHECK_EQ(0, raise(SIGUSR1));
+    collect_one(SIGUSR1);
+    CHECK_EQ(4, chainer_calls(0, SIGUSR1));
+}
+
+/* A cycle that no install of ours creates: A is there first, ours saves A, B saves ours, then A is
+ * installed again and saves B. A -> B -> ours -> A -> ... The re-entry guard cuts it the second time
+ * the delivery reaches ours: one record per delivery, each foreign handler twice, no overflow. */
+TEST(cycle_of_two_foreign_handlers_is_cut)
+{
+    chainer_install(0, SIGUSR2);
+    CHECK_EQ(0, signals_install(SIGUSR2, SIGNALS_POLICY_OBSERVE));
+    chainer_install(1, SIGUSR2);
+    chainer_install(0, SIGUSR2);
+    for (uint64_t i = 1; i <= 3; i++) {
+        CHECK_EQ(0, raise(SIGUSR2));
+        collect_one(SIGUSR2);
+        CHECK_EQ(2 * i, chainer_calls(0, SIGUSR2));
+        CHECK_EQ(2 * i, chainer_calls(1, SIGUSR2));
+    }
+    uint64_t delivered;
+    CHECK_EQ(0, signals_counters(SIGUSR2, &delivered, NULL));
+    CHECK_EQ(3, delivered);
+}
+
+/* SIG_DFL or SIG_IGN put over a live slot: ours is unreachable, so an install is a fresh one. */
+TEST(install_over_builtin_on_live_slot_is_fresh)
+{
+    set_foreign_siginfo(SIGUSR1);
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    set_action(SIGUSR1, SIG_IGN);
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    CHECK_EQ(SIGNALS_DISPOSITION_OURS, signals_disposition(SIGUSR1));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_previous_disposition(SIGUSR1));
+    CHECK_EQ(0, raise(SIGUSR1));
+    collect_one(SIGUSR1);
+    CHECK_EQ(0, atomic_load(&foreign_calls));
+    CHECK_EQ(0, signals_restore(SIGUSR1));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(SIGUSR1));
+}
+
+static struct sigaction saved_by_plain;
+
+/* A plain (non-SA_SIGINFO) handler has no siginfo to pass on; some pass NULL. */
+static void plain_chaining_handler(int signo)
+{
+    atomic_fetch_add(&foreign_calls, 1);
+    saved_by_plain.sa_sigaction(signo, NULL, NULL);
+}
+
+TEST(chained_call_without_siginfo_is_recorded)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    struct sigaction plain;
+    memset(&plain, 0, sizeof plain);
+    plain.sa_handler = plain_chaining_handler;
+    CHECK_EQ(0, sigaction(SIGUSR1, &plain, &saved_by_plain));
+    CHECK_EQ(0, raise(SIGUSR1));
+    signals_record record = collect_one(SIGUSR1);
+    CHECK_EQ(0, record.code);
+    CHECK_EQ(0, record.sender_pid);
+    CHECK_EQ(1, atomic_load(&foreign_calls));
+}
+
+/* --- 2. forged records --------------------------------------------------------------------------------- */
+
+/* The write end, found as an outsider would: the descriptor that links to the same pipe as the read end
+ * and is open for writing. */
+static int find_write_fd(void)
+{
+    int read_fd = signals_read_fd();
+    CHECK(read_fd >= 0);
+    char path[64], pipe_name[64], name[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", read_fd);
+    ssize_t length = readlink(path, pipe_name, sizeof pipe_name - 1);
+    CHECK(length > 0);
+    pipe_name[length] = 0;
+    int fds[256];
+    int count = open_fds(fds, 256);
+    for (int i = 0; i < count; i++) {
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fds[i]);
+        length = readlink(path, name, sizeof name - 1);
+        if (length <= 0 || fds[i] == read_fd)
+            continue;
+        name[length] = 0;
+        if (strcmp(name, pipe_name) == 0 && (fcntl(fds[i], F_GETFL) & O_ACCMODE) == O_WRONLY)
+            return fds[i];
+    }
+    CHECK(!"no write end found");
+    return -1;
+}
+
+TEST(forged_records_are_dropped)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    CHECK_EQ(0, signals_forged_records());
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", find_write_fd());
+    int outsider = open(path, O_WRONLY); /* a new open file, as another process of our uid gets it */
+    CHECK(outsider >= 0);
+
+    signals_record forged;
+    memset(&forged, 0, sizeof forged);
+    forged.signo = 33; /* a number no handler of ours records */
+    forged.code = SI_USER;
+    forged.sender_pid = 1;
+    CHECK_EQ((ssize_t)sizeof forged, write(outsider, &forged, sizeof forged));
+    forged.signo = SIGUSR1; /* well-formed, but without the secret */
+    forged.reserved = 0xdeadbeef;
+    CHECK_EQ((ssize_t)sizeof forged, write(outsider, &forged, sizeof forged));
+    CHECK_EQ(7, write(outsider, "garbage", 7)); /* misaligns everything after it */
+
+    CHECK_EQ(0, kill(getpid(), SIGUSR1));
+    signals_record record = collect_one(SIGUSR1); /* also checks reserved == 0 and that nothing follows */
+    CHECK_EQ(SIGUSR1, record.signo);
+    CHECK_EQ(SI_USER, record.code);
+    CHECK_EQ(getpid(), record.sender_pid);
+    CHECK_EQ(getuid(), record.sender_uid);
+    CHECK_EQ(0, record.coalesced);
+    CHECK_EQ(0, record.reserved);
+    /* 40 + 40 + 7 foreign bytes in one run: three record lengths begun. */
+    CHECK_EQ(3, signals_forged_records());
+
+    /* Garbage that ends mid-record, then more of ours: still found whole, in order. */
+    CHECK_EQ(5, write(outsider, "12345", 5));
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(0, signals_sigqueue(getpid(), SIGUSR1, 100 + i));
+    struct collected got;
+    collect(SIGUSR1, 3, &got);
+    expect_nothing_more();
+    CHECK_EQ(3, got.records);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(100 + i, got.record[i].value);
+    CHECK_EQ(4, signals_forged_records());
+
+    /* A lone wake record from outside (signo 0, no tag) is dropped and counted too. */
+    memset(&forged, 0, sizeof forged);
+    CHECK_EQ((ssize_t)sizeof forged, write(outsider, &forged, sizeof forged));
+    CHECK_EQ(0, raise(SIGUSR1));
+    collect_one(SIGUSR1);
+    CHECK_EQ(5, signals_forged_records());
+    close(outsider);
+}
+
+/* --- 3. shutdown with a forked child --------------------------------------------------------------- */
+
+struct blocked_reader {
+    int result;
+    signals_record records[8];
+};
+
+static void *blocked_reader_thread(void *argument)
+{
+    struct blocked_reader *reader = argument;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    reader->result = signals_read_wait(reader->records, 8, -1);
+    return NULL;
+}
+
+static int sleep_long(void *unused)
+{
+    (void)unused;
+    sleep_ms(DEADLINE_MS);
+    return 0;
+}
+
+/* The child holds a copy of the write end, so closing ours brings no end-of-file: shutdown used to wait
+ * for the blocked reader forever. */
+TEST(shutdown_returns_while_forked_child_holds_pipe)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    struct blocked_reader reader = {.result = -2};
+    pthread_t thread;
+    CHECK_EQ(0, pthread_create(&thread, NULL, blocked_reader_thread, &reader));
+    sleep_ms(100); /* let it block in read(2); if it has not yet, the wake still reaches it */
+    pid_t child = spawn(sleep_long, NULL);
+    watchdog(DEADLINE_MS / 1000);
+    CHECK_EQ(0, signals_shutdown());
+    CHECK_EQ(0, pthread_join(thread, NULL));
+    alarm(0);
+    CHECK_EQ(0, reader.result);
+    CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_disposition(SIGUSR1));
+    CHECK_EQ(0, kill(child, SIGKILL));
+    int status;
+    CHECK_EQ(child, waitpid(child, &status, 0));
+    /* And the library works again. */
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    CHECK_EQ(0, raise(SIGUSR1));
+    collect_one(SIGUSR1);
+}
+
+/* A reader that arrives after the wake was consumed by another does not block either. */
+TEST(shutdown_returns_with_two_blocked_readers)
+{
+    CHECK_EQ(0, signals_init());
+    struct blocked_reader readers[2] = {{.result = -2}, {.result = -2}};
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(0, pthread_create(&threads[i], NULL, blocked_reader_thread, &readers[i]));
+    sleep_ms(100);
+    pid_t child = spawn(sleep_long, NULL);
+    watchdog(DEADLINE_MS / 1000);
+    CHECK_EQ(0, signals_shutdown());
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(0, pthread_join(threads[i], NULL));
+    alarm(0);
+    for (int i = 0; i < 2; i++)
+        CHECK_EQ(0, readers[i].result);
+    CHECK_EQ(0, kill(child, SIGKILL));
+    int status;
+    CHECK_EQ(child, waitpid(child, &status, 0));
+}
+
+/* --- 4. a previous handler that siglongjmps out ------------------------------------------------------ */
+
+static sigjmp_buf jump_back;
+static _Atomic int jumps;
+
+static void jumping_handler(int signo)
+{
+    (void)signo;
+    atomic_fetch_add(&jumps, 1);
+    siglongjmp(jump_back, 1);
+}
+
+/* Raises from `depth` frames down, so that stale guard entries sit above and below later deliveries. */
+static __attribute__((noinline)) void raise_at_depth(int depth, int signo)
+{
+    volatile char pad[256];
+    pad[0] = (char)depth;
+    if (depth > 0)
+        raise_at_depth(depth - 1, signo);
+    else
+        CHECK_EQ(0, raise(signo));
+    (void)pad[0];
+}
+
+/* The alarm-timeout idiom: the previous handler never returns into ours. The in-flight count used to
+ * stay raised, so shutdown spun and every later install blocked. Also: every delivery is recorded
+ * exactly once, whatever stale re-entry entries the jumps left behind. */
+TEST(previous_handler_siglongjmp_leaves_no_count)
+{
+    set_action(SIGUSR1, jumping_handler);
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    static const int depths[] = {0, 3, 1, 5, 0, 2, 4, 0};
+    enum { ROUNDS = sizeof depths / sizeof depths[0] };
+    for (int i = 0; i < ROUNDS; i++) {
+        if (sigsetjmp(jump_back, 1) == 0) {
+            raise_at_depth(depths[i], SIGUSR1);
+            CHECK(!"the previous handler did not jump");
+        }
+        CHECK_EQ(i + 1, atomic_load(&jumps));
+    }
+    struct collected got;
+    collect(SIGUSR1, ROUNDS, &got);
+    expect_nothing_more();
+    CHECK_EQ(ROUNDS, got.records);
+    watchdog(DEADLINE_MS / 1000);
+    CHECK_EQ(0, signals_shutdown());
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    alarm(0);
+    CHECK_EQ(0, raise(SIGUSR1));
+    collect_one(SIGUSR1);
+    CHECK_EQ(ROUNDS, atomic_load(&jumps));
+}
+
+/* --- 5. reinstall of a released slot ----------------------------------------------------------------- */
+
+/* The tamper check racing the last release, reduced to its order: restore found a foreign handler on
+ * top and left a pass-through; a reinstall after that must not put ours back over theirs. */
+TEST(reinstall_refuses_released_slot)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    set_foreign_siginfo(SIGUSR1);
+    CHECK_EQ(1, signals_restore(SIGUSR1));
+    CHECK_ERRNO(ENOENT, signals_reinstall(SIGUSR1));
+    CHECK(current_action(SIGUSR1).sa_sigaction == foreign_siginfo_handler);
+    /* Withdrawn by uninstall: also a pass-through, also not repaired. */
+    CHECK_EQ(0, signals_install(SIGUSR2, SIGNALS_POLICY_HANDLE));
+    CHECK_EQ(0, signals_uninstall(SIGUSR2));
+    set_action(SIGUSR2, SIG_IGN);
+    CHECK_EQ(0, signals_tampered());
+    CHECK_ERRNO(ENOENT, signals_reinstall(SIGUSR2));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(SIGUSR2));
+}
+
+/* --- 6. what tampering is ---------------------------------------------------------------------------- */
+
+/* A PosixSignalRegistration-like handler installed over an OBSERVE subscription chains to ours: it is
+ * neither reported nor replaced, and both keep running. */
+TEST(function_handler_over_ours_is_not_tampering)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    chainer_install(0, SIGUSR1);
+    CHECK_EQ(0, signals_tampered());
+    CHECK_EQ(0, signals_reinstall(SIGUSR1));
+    CHECK(chainer_on_top(0, SIGUSR1));
+    for (uint64_t i = 1; i <= 2; i++) {
+        CHECK_EQ(0, raise(SIGUSR1));
+        collect_one(SIGUSR1);
+        CHECK_EQ(i, chainer_calls(0, SIGUSR1));
+    }
+    /* SIG_DFL over it is: the repair puts ours on top and saves SIG_DFL to restore later. */
+    set_action(SIGUSR1, SIG_DFL);
+    CHECK_EQ(SIGNAL_BIT(SIGUSR1), signals_tampered());
+    CHECK_EQ(0, signals_reinstall(SIGUSR1));
+    CHECK_EQ(0, signals_tampered());
+    CHECK_EQ(SIGNALS_DISPOSITION_OURS, signals_disposition(SIGUSR1));
+    CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_previous_disposition(SIGUSR1));
+    CHECK_EQ(0, raise(SIGUSR1));
+    collect_one(SIGUSR1);
+    CHECK_EQ(2, chainer_calls(0, SIGUSR1));
+}
+
+/* --- 7. SA_RESETHAND previous ----------------------------------------------------------------------- */
+
+TEST(resethand_previous_runs_once)
+{
+    struct sigaction once;
+    memset(&once, 0, sizeof once);
+    once.sa_sigaction = foreign_siginfo_handler;
+    once.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    CHECK_EQ(0, sigaction(SIGUSR1, &once, NULL));
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    CHECK_EQ(SIGNALS_DISPOSITION_FOREIGN, signals_previous_disposition(SIGUSR1));
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(0, raise(SIGUSR1));
+    struct collected got;
+    collect(SIGUSR1, 3, &got);
+    expect_nothing_more();
+    CHECK_EQ(3, got.records);
+    CHECK_EQ(1, atomic_load(&foreign_calls));
+    /* Spent: it is SIG_DFL now, as the kernel would have made it, and restore puts that back. */
+    CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_previous_disposition(SIGUSR1));
+    CHECK_EQ(0, signals_restore(SIGUSR1));
+    CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_disposition(SIGUSR1));
+
+    /* A new one-shot previous gets its one run again. */
+    CHECK_EQ(0, sigaction(SIGUSR1, &once, NULL));
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    CHECK_EQ(0, raise(SIGUSR1));
+    CHECK_EQ(0, raise(SIGUSR1));
+    collect(SIGUSR1, 2, &got);
+    CHECK_EQ(2, atomic_load(&foreign_calls));
+}
+
+/* --- 8. descriptor lifetime ------------------------------------------------------------------------- */
+
+static _Atomic int waking;
+
+static void *wake_loop(void *unused)
+{
+    (void)unused;
+    while (atomic_load(&waking)) {
+        (void)signals_wake();
+        (void)signals_wait(0);
+        (void)signals_pipe_capacity();
+    }
+    return NULL;
+}
+
+/* signals_wake/signals_wait/signals_pipe_capacity racing shutdown: after each shutdown the lowest free
+ * descriptors are taken by files of ours; none of them may ever receive a byte. (The window this
+ * guards against is a few instructions wide, so this is a stress check, not a proof.) */
+TEST(wake_never_writes_into_reused_descriptor)
+{
+    atomic_store(&waking, 1);
+    pthread_t thread;
+    CHECK_EQ(0, signals_init());
+    CHECK_EQ(0, pthread_create(&thread, NULL, wake_loop, NULL));
+    int64_t end = monotonic_ms() + 1500;
+    int rounds = 0;
+    while (monotonic_ms() < end) {
+        CHECK_EQ(0, signals_shutdown());
+        int files[2];
+        for (int i = 0; i < 2; i++) {
+            files[i] = memfd_create("reused", MFD_CLOEXEC);
+            CHECK(files[i] >= 0);
+        }
+        sched_yield();
+        for (int i = 0; i < 2; i++) {
+            struct stat status;
+            CHECK_EQ(0, fstat(files[i], &status));
+            CHECK_EQ(0, status.st_size);
+            close(files[i]);
+        }
+        CHECK_EQ(0, signals_init());
+        rounds++;
+    }
+    atomic_store(&waking, 0);
+    CHECK_EQ(0, pthread_join(thread, NULL));
+    fprintf(stderr, "%d shutdown rounds\n", rounds);
+    CHECK(rounds > 10);
+}
+
+static void *blocked_wait_thread(void *argument)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    *(int *)argument = signals_wait(-1);
+    return NULL;
+}
+
+/* signals_wait polls the read end as a reader (under the readers' lock), so shutdown's wake record ends
+ * the poll; it used to poll outside the close protocol, and with a forked child holding the write end
+ * no end-of-file came: it polled a closed descriptor forever. */
+TEST(shutdown_ends_blocked_wait_while_forked_child_holds_pipe)
+{
+    CHECK_EQ(0, signals_init());
+    int result = -2;
+    pthread_t thread;
+    CHECK_EQ(0, pthread_create(&thread, NULL, blocked_wait_thread, &result));
+    sleep_ms(100);
+    pid_t child = spawn(sleep_long, NULL);
+    watchdog(DEADLINE_MS / 1000);
+    CHECK_EQ(0, signals_shutdown());
+    CHECK_EQ(0, pthread_join(thread, NULL));
+    alarm(0);
+    CHECK_EQ(1, result);
+    CHECK_EQ(0, kill(child, SIGKILL));
+    int status;
+    CHECK_EQ(child, waitpid(child, &status, 0));
+}
+
+/* --- 9. set_builtin over a busy handler ------------------------------------------------------------- */
+
+static _Atomic int raising;
+static _Atomic uint64_t raised;
+
+static void *raise_loop(void *unused)
+{
+    (void)unused;
+    while (atomic_load(&raising)) {
+        CHECK_EQ(0, raise(SIGUSR1));
+        atomic_fetch_add(&raised, 1);
+    }
+    return NULL;
+}
+
+/* One sigaction from ours to SIG_IGN: a delivery never meets SIG_DFL in between (which would end the
+ * process with status 138). */
+TEST(set_builtin_over_busy_handler_never_kills)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    atomic_store(&raising, 1);
+    pthread_t thread;
+    CHECK_EQ(0, pthread_create(&thread, NULL, raise_loop, NULL));
+    int64_t end = monotonic_ms() + 1000;
+    while (monotonic_ms() < end) {
+        CHECK_EQ(0, signals_set_builtin(SIGUSR1, 1));
+        CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+        struct collected ignored;
+        drain_all(&ignored);
+    }
+    CHECK_EQ(0, signals_set_builtin(SIGUSR1, 1));
+    uint64_t before = atomic_load(&raised);
+    int64_t deadline = monotonic_ms() + DEADLINE_MS;
+    while (atomic_load(&raised) < before + 1000 && monotonic_ms() < deadline)
+        sched_yield();
+    atomic_store(&raising, 0);
+    CHECK_EQ(0, pthread_join(thread, NULL));
+    CHECK(atomic_load(&raised) >= before + 1000);
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(SIGUSR1));
+    fprintf(stderr, "%llu raises\n", (unsigned long long)atomic_load(&raised));
+}
+
+/* set_builtin forgets the saved action: if someone later puts ours back on top (a library restoring
+ * what it saved from us), ours does not chain to the action saved before set_builtin. */
+TEST(set_builtin_forgets_saved_action)
+{
+    set_foreign_siginfo(SIGUSR1);
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    chainer_install(0, SIGUSR1); /* saves ours */
+    CHECK_EQ(0, signals_set_builtin(SIGUSR1, 1));
+    /* The chainer is gone from the kernel's table; its library now puts back what it saved: ours. */
+    struct sigaction saved = chainer_saved(0, SIGUSR1);
+    CHECK_EQ(0, sigaction(SIGUSR1, &saved, NULL));
+    CHECK_EQ(SIGNALS_DISPOSITION_OURS, signals_disposition(SIGUSR1));
+    CHECK_EQ(0, raise(SIGUSR1));
+    expect_nothing_more();                     /* forgotten: no subscription */
+    CHECK_EQ(0, atomic_load(&foreign_calls)); /* and no stale previous action */
+    /* Installing again keeps ours on top and what set_builtin left as the saved action: restore puts
+     * back SIG_IGN, the last disposition the application chose. */
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_OBSERVE));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_previous_disposition(SIGUSR1));
+    CHECK_EQ(0, raise(SIGUSR1));
+    collect_one(SIGUSR1);
+    CHECK_EQ(0, atomic_load(&foreign_calls));
+    CHECK_EQ(0, signals_restore(SIGUSR1));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(SIGUSR1));
+}
