@@ -39,8 +39,7 @@ public static class SignalEvents
     /// reach a subscription.
     /// </summary>
     public static long DroppedRecords =>
-        // MERGE (issue 10, item 4): when native/ exports signals_forged_records(), add `+ (long)Native.SignalsForgedRecords()` here.
-        SignalDispatcher.DroppedRecords;
+        (long)Native.SignalsForgedRecords() + SignalDispatcher.DroppedRecords;
 
     private static TimeSpan _dispatcherSpin = TimeSpan.FromMicroseconds(50);
 
