@@ -113,7 +113,8 @@ internal static class Worker
         foreach (var signal in model.Sendable.Where(s => model[s].ForeignActive).ToList())
             yield return new Step(id++, StepKind.ForeignRemove) { Signal = signal };
         yield return new Step(id++, StepKind.Shutdown);
-        foreach (var signal in model.Signals.Values.Where(s => s.Top == ChainNode.Ignored).Select(s => s.Signal).ToList())
+        // Not SIGCHLD: SIG_DFL there would take the runtime's handler away from the next sequence's Process.Start.
+        foreach (var signal in model.Signals.Values.Where(s => s.Top == ChainNode.Ignored && !s.IsChild).Select(s => s.Signal).ToList())
             yield return new Step(id++, StepKind.SetDefault) { Signal = signal };
     }
 
