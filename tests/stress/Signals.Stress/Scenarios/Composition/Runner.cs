@@ -282,7 +282,16 @@ internal sealed class Runner(Model model, Problems problems, ForeignHandler fore
         return null;
     }
 
+    // A thread is born with every signal blocked until the runtime's start routine sets its mask, and
+    // Process.Start blocks them around vfork: a mask must persist for half a second to count.
     private string? MaskFailure()
+    {
+        string? failure = null;
+        Poll.Until(() => (failure = BlockedThread()) is null, TimeSpan.FromMilliseconds(500));
+        return failure;
+    }
+
+    private string? BlockedThread()
     {
         foreach (var (tid, (blocked, name)) in ThreadMasks.All())
         {
