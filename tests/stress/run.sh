@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# tests/stress/run.sh — the reliability and security scenarios of issue 6, R1..R7.
+# tests/stress/run.sh — the reliability and security scenarios of issue 6, R1..R7, and R8 (issue 10, part B):
+# seeded random sequences over the public API and the runtime features combined with it, checked against a model.
 # Usage: tests/stress/run.sh full|reduced [R1 R2 ...]
 #   full     the sizes of the issue (./build.sh stress)
 #   reduced  the same scenarios, smaller (./build.sh test; about 5 minutes on 2 cores)
-#   R1 ...   only these scenarios (default: all seven), for working on one
+#   R1 ...   only these scenarios (default: all eight), for working on one
+# R8_SEED=S replays R8 with that seed (it prints its seed, and each failure's shrunk replay command).
 # Needs build/native (./build.sh build). Builds the C senders (gcc) and Signals.Stress (dotnet) into
-# build/stress/bin, runs each scenario in its own process under a deadline, and ends with exactly seven
+# build/stress/bin, runs each scenario in its own process under a deadline, and ends with exactly eight
 # "STRESS Rn ... PASS|FAIL" lines. Exit status 1 when any scenario fails. Logs: build/stress/logs.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,17 +19,19 @@ LOGS=$OUT/logs
 JOBS=${JOBS:-2}
 MODE=${1:-reduced}
 [ $# -gt 0 ] && shift
-SELECTED=("${@:-R1 R2 R3 R4 R5 R6 R7}")
+SELECTED=("${@:-R1 R2 R3 R4 R5 R6 R7 R8}")
 SELECTED=(${SELECTED[*]})
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 case "$MODE" in
   full)
     R1_SIZE=1000000 R2_SIZE=100000 R3_SIZE=100000 R3_LINES=3000 R4_SIZE=200000
+    R8_SEQUENCES=2000 R8_STEPS=40 R8_SHRINKS=6 R8_SHRINK_SECONDS=180 R8_DEADLINE=3600
     DEADLINE=1800 MEMCHECK_SUBSET="" MEMCHECK_NAME=valgrind-memcheck
     ;;
   reduced)
     R1_SIZE=200000 R2_SIZE=20000 R3_SIZE=20000 R3_LINES=1000 R4_SIZE=50000
+    R8_SEQUENCES=60 R8_STEPS=40 R8_SHRINKS=3 R8_SHRINK_SECONDS=60 R8_DEADLINE=900
     # valgrind is the slow tool: every third native test in the reduced run (ASan/TSan run them all).
     DEADLINE=600 MEMCHECK_SUBSET="-I 1,,3" MEMCHECK_NAME="valgrind-memcheck(every-3rd-test)"
     ;;
@@ -43,6 +47,7 @@ log() { printf '==> %s\n' "$*" >&2; }
 declare -A UNKNOWN=(
   [R1]="sent=? received=? lost=?" [R2]="rounds=? unanswered=?" [R3]="signals=? failures=?"
   [R4]="cases=? failures=?" [R5]="inputs=? unclear=?" [R6]="tools=? findings=?" [R7]="checks=? failures=?"
+  [R8]="sequences=? steps=? failures=?"
 )
 declare -A SUMMARY=()
 
@@ -55,6 +60,8 @@ build() {
   log "stress helpers (gcc) and Signals.Stress (dotnet)"
   gcc -O2 -Wall -Wextra -Werror -o "$BIN/stress_sender" tests/stress/native/stress_sender.c || exit 1
   gcc -O2 -Wall -Wextra -Werror -o "$BIN/line_feeder" tests/stress/native/line_feeder.c || exit 1
+  # R8's "other library": a chaining sigaction handler, loaded with NativeLibrary by the workers.
+  gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$BIN/libforeign_handler.so" tests/stress/native/foreign_handler.c || exit 1
   dotnet build tests/stress/Signals.Stress/Signals.Stress.csproj -c Release -nologo -v quiet \
     -p:SignalsNativeDir="$BUILD/native" -o "$BIN" >"$LOGS/dotnet-build.log" 2>&1 \
     || { cat "$LOGS/dotnet-build.log" >&2; exit 1; }
@@ -154,6 +161,9 @@ selected R4 && scenario R4 r4 size="$R4_SIZE"
 selected R5 && scenario R5 r5
 selected R6 && native_tools
 selected R7 && scenario R7 r7
+# R8 runs its worker processes JOBS at a time; it prints its seed (R8_SEED replays it) and shrunk failures.
+selected R8 && DEADLINE=$R8_DEADLINE scenario R8 r8 sequences="$R8_SEQUENCES" steps="$R8_STEPS" jobs="$JOBS" \
+  shrinks="$R8_SHRINKS" shrink-seconds="$R8_SHRINK_SECONDS" logs="$LOGS/r8" ${R8_SEED:+seed="$R8_SEED"}
 
 log "stress ($MODE) done in $((SECONDS - started)) s; logs in $LOGS"
 failed=0

@@ -21,6 +21,8 @@ internal sealed class Arguments
     public string String(string key) =>
         _values.TryGetValue(key, out var value) ? value : throw new ArgumentException($"missing argument {key}=");
 
+    public bool Has(string key) => _values.ContainsKey(key);
+
     public long Long(string key, long fallback) =>
         _values.TryGetValue(key, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : fallback;
 

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace Signals.Stress.Scenarios.Composition;
+
+/// <summary>
+/// A subscription (or a SignalHandlers handler) the sequence made: what its callback counted, what the model
+/// expects it to have counted, and what its callback saw (its thread's mask, its children's masks).
+/// </summary>
+internal sealed class LiveSubscription(int id, Signal signal, SignalPolicy policy, CallbackTarget target, bool spawns, bool isHandler, Problems problems)
+{
+    private long _count;
+
+    public int Id => id;
+    public Signal Signal => signal;
+    public SignalPolicy Policy => policy;
+    public CallbackTarget Target => target;
+    public bool IsHandler => isHandler;
+    public SignalSubscription? Subscription { get; set; }
+
+    /// <summary>Deliveries the callback saw (a coalesced event counts as its Count).</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>Exact expectation, or a lower bound for SIGCHLD (the kernel sends it, and it coalesces).</summary>
+    public long Expected { get; set; }
+
+    public bool ExactCount => signal != Signal.SIGCHLD;
+
+    /// <summary>Set by any Process.Start here: the runtime installs its SIGCHLD handler at the first one.</summary>
+    public static volatile bool ChildrenStarted;
+
+    public void OnEvent(SignalEvent e)
+    {
+        ulong mask = ThreadMasks.Current();
+        if (mask != 0)
+            problems.Add($"[sigblk-callback] a {target} callback for {Step.Name(signal)} (#{id}) runs with SigBlk {mask:x16} on thread {Environment.CurrentManagedThreadId} '{Thread.CurrentThread.Name}'");
+        if (spawns)
+            SpawnProbe(problems, $"a {target} callback for {Step.Name(signal)} (#{id})");
+        Interlocked.Add(ref _count, e.Count);
+    }
+
+    /// <summary>
+    /// Starts <c>grep SigBlk /proc/self/status</c> directly (not through a shell, which would reset its mask) and
+    /// reports a child that starts with signals blocked, or a Process.WaitForExit that does not return.
+    /// </summary>
+    public static void SpawnProbe(Problems problems, string where)
+    {
+        ChildrenStarted = true;
+        try
+        {
+            using var child = Process.Start(new ProcessStartInfo("grep", ["SigBlk", "/proc/self/status"])
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            })!;
+            var output = child.StandardOutput.ReadToEndAsync();
+            if (!child.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                problems.Add($"[waitforexit] a child started from {where} did not end within 10 s (WaitForExit)");
+                child.Kill();
+                return;
+            }
+            ulong? mask = output.Wait(TimeSpan.FromSeconds(10)) ? ThreadMasks.Blocked(output.Result) : null;
+            if (mask != 0)
+                problems.Add($"[sigblk-child] a child started from {where} has SigBlk {(mask is { } m ? m.ToString("x16") : "unreadable")}");
+        }
+        catch (Exception exception)
+        {
+            problems.Add($"[exception] starting a child from {where}: {exception.GetType().Name}: {exception.Message}");
+        }
+    }
+}

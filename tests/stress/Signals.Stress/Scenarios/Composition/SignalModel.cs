@@ -1,0 +1,324 @@
+namespace Signals.Stress.Scenarios.Composition;
+
+/// <summary>
+/// The reference model of one signal: a simulation of its handler chain (what sigaction holds, and what each
+/// handler saved as its previous action) under the behaviour the library promises, plus the expected counts
+/// of everyone on it. The rules, each from the documented contract or from issue 10:
+/// <list type="bullet">
+/// <item>Our first subscription goes on top and saves what was there; if our slot is still in the chain (a
+/// pass-through someone installed over), it is reactivated in place, never installed a second time above a
+/// handler that chains to it (issue 10, item 1). Handle stops the chain (except SIGCHLD, which always chains);
+/// Observe chains to the saved function.</item>
+/// <item>The last Dispose restores the saved action when ours is on top; otherwise ours stays as a pass-through.</item>
+/// <item>Another handler installed over a live subscription is left alone or put below ours: both are
+/// allowed (<see cref="Diverged"/>), but whatever the library does, our subscriptions still receive every
+/// delivery and, while they only Observe, so does everyone in the chain (item 5).</item>
+/// <item>SIG_DFL/SIG_IGN put over a live subscription (System.Native restoring its saved action when its last
+/// PosixSignalRegistration goes) is tampering: ours is back on top within the check interval.</item>
+/// <item>System.Native installs its handler when the first registration of a signal is created (saving what is
+/// there) and puts that saved action back, unconditionally, when the last one is disposed.</item>
+/// </list>
+/// </summary>
+internal sealed class SignalModel(Signal signal)
+{
+    public Signal Signal => signal;
+    public bool IsChild => signal == Signal.SIGCHLD;
+
+    public ChainNode Top { get; set; } = ChainNode.Default;
+    public OursSlot Slot { get; private set; } = OursSlot.None;
+    public ChainNode OursSaved { get; private set; } = ChainNode.Default;
+
+    public bool ForeignPresent { get; private set; }
+    public bool ForeignActive { get; private set; }
+    public ChainNode ForeignSaved { get; private set; }
+    /// <summary>The helper's count when it was installed; its calls since then must lie in [ForeignMin, ForeignMax].</summary>
+    public long ForeignBase { get; private set; }
+    public long ForeignMin { get; private set; }
+    public long ForeignMax { get; private set; }
+
+    public bool RuntimeInstalled { get; set; }
+    public ChainNode RuntimeOrigin { get; set; }
+
+    /// <summary>
+    /// A handler function was installed over a live subscription: whether the library left it on top or put
+    /// ours back above it is not specified, so kinds and the counts of handlers above ours are checked loosely
+    /// until a SIG_DFL/SIG_IGN set makes the chain certain again.
+    /// </summary>
+    public bool Diverged { get; private set; }
+
+    public List<LiveSubscription> Subscriptions { get; } = [];
+    public LiveSubscription? Handler { get; set; }
+    public List<LiveRegistration> Registrations { get; } = [];
+
+    private bool OursHandles => Slot == OursSlot.Active && !IsChild && Subscriptions.Any(s => s.Policy == SignalPolicy.Handle);
+
+    public void Add(LiveSubscription subscription)
+    {
+        Subscriptions.Add(subscription);
+        if (Slot == OursSlot.Active)
+            return;
+        if (Slot != OursSlot.None && Reaches(ChainNode.Ours))
+        {
+            Slot = OursSlot.Active; // still in the chain: reactivated where it is
+            return;
+        }
+        OursSaved = Top;
+        Top = ChainNode.Ours;
+        Slot = OursSlot.Active;
+    }
+
+    public void Remove(LiveSubscription subscription)
+    {
+        if (!Subscriptions.Remove(subscription) || Subscriptions.Count > 0)
+            return;
+        if (Top == ChainNode.Ours)
+        {
+            Top = OursSaved;
+            Slot = OursSlot.None;
+        }
+        else
+        {
+            Slot = OursSlot.PassThrough;
+        }
+    }
+
+    public void SetBuiltin(bool ignored)
+    {
+        if (Handler is { } handler)
+            Remove(handler);
+        Handler = null;
+        Top = ignored ? ChainNode.Ignored : ChainNode.Default;
+        Slot = OursSlot.None;
+        Diverged = false;
+    }
+
+    public void InstallForeign(long currentCount)
+    {
+        if (Slot == OursSlot.Active)
+            Diverged = true;
+        ForeignSaved = Top;
+        Top = ChainNode.Foreign;
+        ForeignPresent = ForeignActive = true;
+        ForeignBase = currentCount;
+        ForeignMin = ForeignMax = 0;
+    }
+
+    /// <summary>What foreign_remove should return: 0 restored (it was on top), 1 left as a pass-through.</summary>
+    public int RemoveForeign()
+    {
+        ForeignActive = false;
+        if (Top != ChainNode.Foreign)
+            return 1;
+        Top = ForeignSaved;
+        ForeignPresent = false;
+        return 0;
+    }
+
+    /// <summary>The C helper's removal did something else than the model expected (allowed only when diverged).</summary>
+    public void ForeignRemovedAs(int result)
+    {
+        if (result == 0 && Top != ChainNode.Foreign)
+            ForeignPresent = false; // it was on top after all (ours was not put back above it)
+    }
+
+    public void CreateRegistration(LiveRegistration registration)
+    {
+        RuntimeTakes();
+        Registrations.Add(registration);
+    }
+
+    /// <summary>
+    /// System.Native's InstallSignalHandler (pal_signal.c), once until its RestoreSignalHandler: saves what is
+    /// there and goes on top, except over SIG_IGN, which it respects (it saves it and installs nothing).
+    /// </summary>
+    private void RuntimeTakes()
+    {
+        if (RuntimeInstalled)
+            return;
+        RuntimeOrigin = Top;
+        RuntimeInstalled = true;
+        if (Top == ChainNode.Ignored)
+            return;
+        if (Slot == OursSlot.Active && !IsChild)
+            Diverged = true;
+        Top = ChainNode.Runtime;
+    }
+
+    public void DisposeRegistration(LiveRegistration registration)
+    {
+        Registrations.Remove(registration);
+        if (Registrations.Count > 0 || IsChild)
+            return;
+        Top = RuntimeOrigin; // System.Native: sigaction(saved original), whatever is on top now
+        RuntimeInstalled = false;
+        Repair();
+    }
+
+    /// <summary>The runtime installs its SIGCHLD handler at the first Process.Start (and keeps it).</summary>
+    public void ChildStarted(bool waitedForByMain)
+    {
+        if (!IsChild)
+            return;
+        RuntimeTakes();
+        if (waitedForByMain && Slot == OursSlot.Active && Reaches(ChainNode.Ours))
+            foreach (var subscription in Subscriptions)
+                subscription.Expected++; // at least one SIGCHLD per child the main thread waited for
+    }
+
+    /// <summary>A live subscription cut out of the chain is put back on top (the periodic tamper repair).</summary>
+    public void Repair()
+    {
+        if (Slot != OursSlot.Active || Reaches(ChainNode.Ours))
+            return;
+        if (Top is ChainNode.Foreign or ChainNode.Runtime)
+            Diverged = true; // whether ours adopts that function as its previous is the library's choice
+        Top = ChainNode.Ours;
+    }
+
+    /// <summary>Every subscription disposed, then signals_shutdown restores every slot still in use, pass-throughs included.</summary>
+    public void Shutdown()
+    {
+        foreach (var subscription in Subscriptions.ToList())
+            Remove(subscription);
+        Handler = null;
+        if (Slot != OursSlot.None && Top == ChainNode.Ours)
+        {
+            Top = OursSaved;
+            Slot = OursSlot.None;
+        }
+    }
+
+    /// <summary>Walks the chain from the top, as a delivery would (a node seen twice ends it: a re-entry guard).</summary>
+    public bool Reaches(ChainNode target)
+    {
+        var seen = new HashSet<ChainNode>();
+        for (var node = Top; seen.Add(node);)
+        {
+            if (node == target)
+                return true;
+            if (!Next(node, out node))
+                return false;
+        }
+        return false;
+    }
+
+    private bool Next(ChainNode node, out ChainNode next)
+    {
+        next = node switch
+        {
+            ChainNode.Ours => OursSaved,
+            ChainNode.Foreign => ForeignSaved,
+            ChainNode.Runtime => RuntimeOrigin,
+            _ => node,
+        };
+        return node is ChainNode.Ours or ChainNode.Foreign or ChainNode.Runtime && !(node == ChainNode.Ours && OursHandles);
+    }
+
+    /// <summary>Updates every expectation for <paramref name="count"/> deliveries sent now.</summary>
+    public void Deliver(int count)
+    {
+        bool looseAbove = Diverged && OursHandles; // ours may have been put above these and Handle cuts them
+        bool above = true, foreignSeen = false;
+        var registrationsSeen = false;
+        var seen = new HashSet<ChainNode>();
+        for (var node = Top; seen.Add(node);)
+        {
+            int minimum = above && looseAbove ? 0 : count;
+            switch (node)
+            {
+                case ChainNode.Foreign when ForeignActive:
+                    ForeignMin += minimum;
+                    ForeignMax += count;
+                    foreignSeen = true;
+                    break;
+                case ChainNode.Runtime:
+                    foreach (var registration in Registrations)
+                    {
+                        registration.Min += minimum;
+                        registration.Max += count;
+                    }
+                    registrationsSeen = true;
+                    break;
+                case ChainNode.Ours when Slot == OursSlot.Active:
+                    foreach (var subscription in Subscriptions)
+                        subscription.Expected += count;
+                    above = false;
+                    break;
+            }
+            if (!Next(node, out node))
+                break;
+        }
+        if (!Diverged)
+            return;
+        // The library may have put ours above with its old saved action: whoever the model does not reach may still be reached.
+        if (!foreignSeen && ForeignActive)
+            ForeignMax += count;
+        if (!registrationsSeen)
+            foreach (var registration in Registrations)
+                registration.Max += count;
+    }
+
+    /// <summary>
+    /// Whether sending cannot end the process: the top action is not SIG_DFL, and no System.Native handler
+    /// without a registration whose saved action is SIG_DFL is reached (its SignalHandlerLoop would then
+    /// restore SIG_DFL and re-send the signal: SystemNative_HandleNonCanceledPosixSignal).
+    /// </summary>
+    public bool IsSafeToSend(SignalDispositionKind actual)
+    {
+        if (IsChild || Top == ChainNode.Default || (Diverged && actual == SignalDispositionKind.Default))
+            return false;
+        var seen = new HashSet<ChainNode>();
+        for (var node = Top; seen.Add(node);)
+        {
+            if (node == ChainNode.Runtime && Registrations.Count == 0 && (RuntimeOrigin == ChainNode.Default || Diverged))
+                return false;
+            if (!Next(node, out node))
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>The kinds SignalHandlers.Get may report now.</summary>
+    public HashSet<SignalDispositionKind> ExpectedKinds()
+    {
+        var kinds = new HashSet<SignalDispositionKind> { KindOf(Top) };
+        if (Diverged)
+        {
+            kinds.Add(SignalDispositionKind.Managed);
+            kinds.Add(SignalDispositionKind.Native);
+        }
+        return kinds;
+    }
+
+    private static SignalDispositionKind KindOf(ChainNode node) => node switch
+    {
+        ChainNode.Default => SignalDispositionKind.Default,
+        ChainNode.Ignored => SignalDispositionKind.Ignored,
+        ChainNode.Ours => SignalDispositionKind.Managed,
+        _ => SignalDispositionKind.Native,
+    };
+
+    /// <summary>The chain as the model sees it, for failure messages: "Foreign → Ours(active, 2 subs, handle) → SIG_DFL".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        var seen = new HashSet<ChainNode>();
+        var node = Top;
+        while (seen.Add(node))
+        {
+            parts.Add(node switch
+            {
+                ChainNode.Ours => $"Ours({Slot.ToString().ToLowerInvariant()}, {Subscriptions.Count} subs{(OursHandles ? ", handle" : "")})",
+                ChainNode.Foreign => ForeignActive ? "Foreign" : "Foreign(pass-through)",
+                ChainNode.Runtime => $"System.Native({Registrations.Count} registrations)",
+                ChainNode.Default => "SIG_DFL",
+                _ => "SIG_IGN",
+            });
+            var current = node;
+            node = current switch { ChainNode.Ours => OursSaved, ChainNode.Foreign => ForeignSaved, ChainNode.Runtime => RuntimeOrigin, _ => current };
+            if (current is ChainNode.Default or ChainNode.Ignored)
+                break;
+        }
+        return string.Join(" -> ", parts) + (Diverged ? " (diverged: ours may be on top)" : "");
+    }
+}
