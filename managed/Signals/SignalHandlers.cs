@@ -99,8 +99,10 @@ public static class SignalHandlers
         {
             var handler = Handlers[signal.Number];
             Handlers[signal.Number] = null;
+            // Shutdown disposes every subscription, this handler's too: then there is nothing to restore.
+            bool live = handler is { IsDisposed: false };
             handler?.Dispose();
-            return handler is not null;
+            return live;
         }
     }
 }

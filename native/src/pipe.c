@@ -51,6 +51,7 @@ static uint64_t overflow_total_reported; /* signals_overflow_total when the last
 static uint64_t records_consumed; /* records (and wake records) read out of the pipe */
 static unsigned char carry[sizeof(signals_record)]; /* the start of a record not yet read whole */
 static size_t carry_bytes;
+static size_t skipped_run; /* foreign bytes skipped since the last record of ours */
 static _Atomic uint64_t forged_records; /* see signals_forged_records(); kept across shutdowns */
 static _Atomic int reader_spin_us = 50; /* see signals_set_reader_spin() */
 
@@ -111,6 +112,7 @@ static void reset_counters(void)
     atomic_store(&signals_records_written, 0);
     records_consumed = 0;
     carry_bytes = 0;
+    skipped_run = 0;
 }
 
 int signals_pipe_open(void)
@@ -218,26 +220,26 @@ static int read_overflow_locked(signals_record *records, int max)
 /* Called with read_lock held. `bytes` holds `length` bytes from the pipe (the carry first). Keeps the
  * records the handler wrote, in order, at the start of `records` (which is `bytes`), less wake records
  * and nudges (signo 0), with `reserved` cleared; skips foreign bytes one at a time, counting each run
- * of them as one forged record per record-length begun; keeps an incomplete tail in `carry`. Returns
+ * of them as one forged record per record-length begun (a run may span reads: the bytes before an
+ * incomplete tail are skipped now, the tail's with the next read); keeps an incomplete tail in `carry`. Returns
  * how many records it kept; *consumed counts our records including wakes and nudges. */
 static int take_records(signals_record *records, size_t length, uint64_t *consumed)
 {
     const unsigned char *bytes = (const unsigned char *)records;
     uint32_t tag = atomic_load_explicit(&signals_record_tag, memory_order_relaxed);
-    size_t position = 0, skipped = 0;
+    size_t position = 0;
     int kept = 0;
     while (length - position >= sizeof(signals_record)) {
         signals_record candidate;
         memcpy(&candidate, bytes + position, sizeof candidate);
         if (candidate.reserved != tag || candidate.signo < 0 || candidate.signo > SIGNALS_MAX_SIGNO ||
             candidate.coalesced != 0) {
+            if (skipped_run++ % sizeof(signals_record) == 0)
+                atomic_fetch_add(&forged_records, 1); /* this byte begins a record's length of foreign bytes */
             position++;
-            skipped++;
             continue;
         }
-        if (skipped > 0)
-            atomic_fetch_add(&forged_records, (skipped + sizeof(signals_record) - 1) / sizeof(signals_record));
-        skipped = 0;
+        skipped_run = 0;
         position += sizeof candidate;
         (*consumed)++;
         if (candidate.signo == 0)
@@ -245,8 +247,6 @@ static int take_records(signals_record *records, size_t length, uint64_t *consum
         candidate.reserved = 0;
         records[kept++] = candidate; /* ends at or before `position`: only bytes already taken */
     }
-    if (skipped > 0)
-        atomic_fetch_add(&forged_records, (skipped + sizeof(signals_record) - 1) / sizeof(signals_record));
     carry_bytes = length - position;
     memcpy(carry, bytes + position, carry_bytes);
     return kept;

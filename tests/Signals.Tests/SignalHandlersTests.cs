@@ -83,6 +83,16 @@ public class SignalHandlersTests
         Assert.That(SignalHandlers.Restore(Sig), Is.False, "nothing left to restore");
     }
 
+    // Found by stress R8: Shutdown disposed the handler's subscription, but Restore still reported it.
+    [Test]
+    public void RestoreAfterShutdownReportsNothingToRestore()
+    {
+        SignalHandlers.Set(Sig, _ => { });
+        SignalEvents.Shutdown();
+        Assert.That(SignalHandlers.Get(Sig).Kind, Is.EqualTo(SignalDispositionKind.Default), "Shutdown put back SIG_DFL");
+        Assert.That(SignalHandlers.Restore(Sig), Is.False, "Shutdown already removed the handler");
+    }
+
     // SIGINT and SIGQUIT are checked in a child started with default dispositions (below): a test runner started
     // from a non-interactive shell's background job inherits them ignored, and the runtime keeps them so.
     [Test]
