@@ -31,7 +31,7 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
         if (!IsDefined(number))
             throw new ArgumentOutOfRangeException(nameof(number), number,
                 $"Signal {number} does not exist: signals are numbered 1..{RealTimeMax.Number}" +
-                (number is >= 32 and < 34 || (number >= 32 && number < RealTimeMinNumber) ? ", and glibc reserves 32..SIGRTMIN-1." : "."));
+                (number is >= 32 and < 34 || (number >= 32 && number < RealTimeMinNumber) ? ", and the C library reserves 32..SIGRTMIN-1." : "."));
         Number = number;
     }
 
