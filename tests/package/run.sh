@@ -18,7 +18,7 @@ packages_are_current() {
   ls "$PACKAGES"/Signals.[0-9]*.nupkg "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg >/dev/null 2>&1 || return 1
   mapfile -t packages < <(ls -tr "$PACKAGES"/Signals.[0-9]*.nupkg "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg)
   oldest=${packages[0]}
-  [ -z "$(find "$ROOT/build/native/lib/libsignals.so" "$ROOT/managed/Signals" "$ROOT/managed/Signals.Hosting" \
+  [ -z "$(find "$ROOT"/build/native{,-linux-arm64,-linux-musl-x64}/lib/libsignals.so "$ROOT/managed/Signals" "$ROOT/managed/Signals.Hosting" \
             \( -name bin -o -name obj \) -prune -o -type f -newer "$oldest" -print | head -1)" ]
 }
 if ! packages_are_current; then
@@ -27,6 +27,9 @@ if ! packages_are_current; then
 fi
 version=$(basename "$(ls "$PACKAGES"/Signals.[0-9]*.nupkg | grep -v snupkg | head -1)" .nupkg)
 version=${version#Signals.}
+
+echo "==> native assets: machine and C library of each runtimes/RID/native/libsignals.so" >&2
+"$HERE/check_native_assets.sh" "$PACKAGES/Signals.$version.nupkg" || fail "a native asset is not what its folder promises"
 
 # A private package cache: the rest of the machine never sees our packages, and our own entries are
 # removed on every run, so a stale copy of the same version number can never stand in for the new build.
