@@ -2,7 +2,7 @@
 # build.sh — the one entry point. Usage: ./build.sh [build|test|demo [ARGS]|bench|stress|pack|clean]
 #   build  (default) native library + generated binding + managed projects, Release, into build/
 #   test   build, then every test suite: native ctest (linux-x64; linux-arm64 under qemu; linux-musl-x64),
-#          reliability scenarios (incl. sanitizers), package, NUnit
+#          reliability scenarios (incl. sanitizers), package, NUnit, demo tests on NativeAOT and arm64 (tests/platforms)
 #   demo   build, then run build/bin/signals-demo with ARGS (default: serve)
 #   bench  build, then the benchmark suite (bench/run.sh): prints the table and BENCH lines
 #   stress build, then the reliability scenarios at full size (tests/stress/run.sh full)
@@ -101,6 +101,9 @@ run_tests() {
     dotnet test tests/Signals.Tests/Signals.Tests.csproj -c Release --no-build -nologo \
       --logger "console;verbosity=normal" -p:SignalsNativeDir="$BUILD/native"
   fi
+  # The demo tests again, against the NativeAOT demo and (a smoke subset) the linux-arm64 demo under qemu.
+  log "other platforms: NativeAOT demo, linux-arm64 demo under qemu"
+  tests/platforms/run.sh
 }
 
 command=${1:-build}
