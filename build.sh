@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build.sh — the one entry point. Usage: ./build.sh [build|test|demo [ARGS]|bench|stress|pack|clean]
 #   build  (default) native library + generated binding + managed projects, Release, into build/
-#   test   build, then every test suite: native ctest, reliability scenarios (incl. sanitizers), package, NUnit
+#   test   build, then every test suite: native ctest (linux-x64; linux-arm64 under qemu; linux-musl-x64),
+#          reliability scenarios (incl. sanitizers), package, NUnit, demo tests on NativeAOT and arm64 (tests/platforms)
 #   demo   build, then run build/bin/signals-demo with ARGS (default: serve)
 #   bench  build, then the benchmark suite (bench/run.sh): prints the table and BENCH lines
 #   stress build, then the reliability scenarios at full size (tests/stress/run.sh full)
@@ -15,11 +16,18 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log() { printf '==> %s\n' "$*" >&2; }
 
+# The runtime identifiers built besides linux-x64 (build/native), each from cmake/RID.toolchain.cmake.
+OTHER_RIDS="linux-arm64 linux-musl-x64"
+
 # Debian packages the build and the tests need, by a command that proves each is there (pkill stands for
 # procps, whose /bin/kill the tests run; the shell's builtin kill would hide its absence).
 declare -A PACKAGE_FOR=([cmake]=cmake [gcc]=gcc [swig]=swig [make]=make [nm]=binutils [unzip]=unzip
   [pkg-config]=pkg-config [setarch]=util-linux [setpriv]=util-linux [unshare]=util-linux [pkill]=procps
-  [valgrind]=valgrind [timeout]=coreutils)
+  [valgrind]=valgrind [timeout]=coreutils
+  # The other platforms' native libraries (linux-arm64 by cross gcc, run under qemu-user; linux-musl-x64 by
+  # musl-gcc) and the check of each packed library's machine and libc.
+  [aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu [qemu-aarch64]=qemu-user [musl-gcc]=musl-tools
+  [readelf]=binutils [file]=file)
 
 ensure_packages() {
   if ! command -v dotnet >/dev/null 2>&1; then
@@ -45,6 +53,15 @@ build_native() {
   log "native library and generated binding"
   cmake -S "$ROOT" -B "$BUILD/native" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
   cmake --build "$BUILD/native" -j "$JOBS"
+  # The same sources (and SWIG wrapper; the generated C# is the same) for the other packed platforms,
+  # each in its own tree with its toolchain file: build/native-linux-arm64, build/native-linux-musl-x64.
+  local rid
+  for rid in $OTHER_RIDS; do
+    log "native library for $rid"
+    cmake -S "$ROOT" -B "$BUILD/native-$rid" -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/$rid.toolchain.cmake" \
+      -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON -DSIGNALS_BENCH=OFF >/dev/null
+    cmake --build "$BUILD/native-$rid" -j "$JOBS" >/dev/null
+  done
 }
 
 build_managed() {
@@ -63,6 +80,13 @@ run_tests() {
   build_all
   log "native suite"
   ctest --test-dir "$BUILD/native" --output-on-failure -j "$JOBS"
+  local rid
+  for rid in $OTHER_RIDS; do
+    # linux-arm64 under qemu-aarch64 (the toolchain file's CMAKE_CROSSCOMPILING_EMULATOR), linux-musl-x64
+    # natively against musl. Plain builds only: the sanitizer runs stay with linux-x64 (stress R6).
+    log "native suite, $rid"
+    ctest --test-dir "$BUILD/native-$rid" --output-on-failure -j "$JOBS"
+  done
   if [ -x tests/stress/run.sh ]; then
     # Also the native suite under ASan+UBSan, TSan and valgrind (scenario R6).
     log "reliability scenarios, reduced size"
@@ -77,6 +101,9 @@ run_tests() {
     dotnet test tests/Signals.Tests/Signals.Tests.csproj -c Release --no-build -nologo \
       --logger "console;verbosity=normal" -p:SignalsNativeDir="$BUILD/native"
   fi
+  # The demo tests again, against the NativeAOT demo and (a smoke subset) the linux-arm64 demo under qemu.
+  log "other platforms: NativeAOT demo, linux-arm64 demo under qemu"
+  tests/platforms/run.sh
 }
 
 command=${1:-build}

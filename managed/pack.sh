@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # managed/pack.sh — writes the NuGet packages Signals and Signals.Hosting (+ .snupkg symbols) into build/packages.
 # ./build.sh pack calls it after building; tests/package/run.sh calls it when the packages are missing.
-# Then checks that the Signals package carries what a consumer needs, the native library above all.
+# Then checks that the Signals package carries what a consumer needs, the native libraries above all (one per
+# runtime identifier, each of the right machine and C library: tests/package/check_native_assets.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build
@@ -10,7 +11,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 fail() { echo "pack: error: $*" >&2; exit 1; }
 
-[ -f "$BUILD/native/lib/libsignals.so" ] || fail "$BUILD/native/lib/libsignals.so is missing: run ./build.sh build first"
+# The native library per runtime identifier, as build.sh lays them out.
+declare -A NATIVE_DIR=([linux-x64]=$BUILD/native [linux-arm64]=$BUILD/native-linux-arm64
+  [linux-musl-x64]=$BUILD/native-linux-musl-x64)
+for rid in "${!NATIVE_DIR[@]}"; do
+  [ -f "${NATIVE_DIR[$rid]}/lib/libsignals.so" ] ||
+    fail "${NATIVE_DIR[$rid]}/lib/libsignals.so ($rid) is missing: run ./build.sh build first"
+done
 command -v unzip >/dev/null 2>&1 || fail "unzip is needed to check the packages (apt-get install -y unzip)"
 
 # Old packages of another version would sit beside the new ones and confuse consumers of the folder.
@@ -24,12 +31,18 @@ done
 # What the Signals package must contain, path by path.
 signals=$(ls "$OUT"/Signals.[0-9]*.nupkg | grep -v '\.snupkg$')
 listing=$(unzip -Z1 "$signals")
-for entry in lib/net10.0/Signals.dll lib/net10.0/Signals.xml README.md runtimes/linux-x64/native/libsignals.so; do
+for entry in lib/net10.0/Signals.dll lib/net10.0/Signals.xml README.md; do
   grep -qx "$entry" <<<"$listing" || fail "$(basename "$signals") lacks $entry; it has:"$'\n'"$listing"
 done
-# The packed library must be the one just built, not a stale copy.
-cmp -s <(unzip -p "$signals" runtimes/linux-x64/native/libsignals.so) "$BUILD/native/lib/libsignals.so" ||
-  fail "the libsignals.so in $(basename "$signals") differs from $BUILD/native/lib/libsignals.so"
+for rid in "${!NATIVE_DIR[@]}"; do
+  entry=runtimes/$rid/native/libsignals.so
+  grep -qx "$entry" <<<"$listing" || fail "$(basename "$signals") lacks $entry; it has:"$'\n'"$listing"
+  # The packed library must be the one just built, not a stale copy.
+  cmp -s <(unzip -p "$signals" "$entry") "${NATIVE_DIR[$rid]}/lib/libsignals.so" ||
+    fail "the $entry in $(basename "$signals") differs from ${NATIVE_DIR[$rid]}/lib/libsignals.so"
+done
+# Each library is built for its folder's machine and C library.
+"$ROOT/tests/package/check_native_assets.sh" "$signals" || fail "the native assets are not what their folders promise"
 # (Into variables first: `unzip | grep -q` fails under pipefail when grep stops reading early.)
 hosting=$(ls "$OUT"/Signals.Hosting.[0-9]*.nupkg | grep -v '\.snupkg$')
 listing=$(unzip -Z1 "$hosting")

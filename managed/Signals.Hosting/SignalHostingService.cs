@@ -32,6 +32,13 @@ internal sealed class SignalHostingService(
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         _options.Validate();
+        if (!SignalEvents.IsSupported)
+        {
+            // A service opened on a developer's Windows or macOS machine (or any platform without libsignals)
+            // still starts: ConsoleLifetime keeps SIGINT/SIGTERM (Ctrl-C) stopping it, as without AddSignals.
+            LogUnsupported();
+            return Task.CompletedTask;
+        }
         if (_options.ReloadOnHangup)
             Subscribe([Signal.SIGHUP], OnHangup, CallbackTarget.ThreadPool);
         if (_options.HandleTermination)
@@ -76,6 +83,22 @@ internal sealed class SignalHostingService(
             return [signal];
         logger.LogInformation("Signals: {Signal} is ignored (inherited from the parent process, e.g. a background job): leaving it ignored.", signal);
         return [];
+    }
+
+    private void LogUnsupported()
+    {
+        string reason;
+        try
+        {
+            _ = Signal.SIGHUP.Name; // the first use throws the library's own explanation
+            reason = "Signals is not supported here.";
+        }
+        catch (PlatformNotSupportedException e)
+        {
+            reason = e.Message;
+        }
+        logger.LogWarning("Signals: not available, so the host keeps the runtime's signal handling (SIGINT and SIGTERM " +
+            "stop it; no configuration reload on SIGHUP, no diagnostics on SIGUSR1). {Reason}", reason);
     }
 
     private void Subscribe(Signal[] signals, Action<SignalEvent> callback, CallbackTarget target)

@@ -15,7 +15,14 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     /// <summary>The highest signal number Linux defines.</summary>
     public const int MaxNumber = 64;
 
-    private static readonly string?[] Names = BuildNames();
+    // The tables that come from the C library are built on first use, not in the static constructor: on a
+    // platform without libsignals that first use must throw PlatformNotSupportedException (PlatformSupport),
+    // which a static constructor would wrap in a TypeInitializationException.
+    private static readonly Lazy<string?[]> LazyNames = new(BuildNames);
+    private static readonly Lazy<int> LazyRealTimeMin = new(Native.SignalsRtmin);
+    private static readonly Lazy<Signal[]> LazyValidSignals = new(BuildValidSignals);
+
+    private static string?[] Names => LazyNames.Value;
 
     // Second names Linux gives some signals; glibc's sigabbrev_np knows only one (e.g. POLL for 29, so
     // Signal.SIGIO.Name is "SIGPOLL"). Python accepts both spellings, and so does Parse.
@@ -31,7 +38,7 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
         if (!IsDefined(number))
             throw new ArgumentOutOfRangeException(nameof(number), number,
                 $"Signal {number} does not exist: signals are numbered 1..{RealTimeMax.Number}" +
-                (number is >= 32 and < 34 || (number >= 32 && number < RealTimeMinNumber) ? ", and glibc reserves 32..SIGRTMIN-1." : "."));
+                (number is >= 32 and < 34 || (number >= 32 && number < RealTimeMinNumber) ? ", and the C library reserves 32..SIGRTMIN-1." : "."));
         Number = number;
     }
 
@@ -87,7 +94,7 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     public static Signal SIGSYS => new(31);
 #pragma warning restore CS1591
 
-    private static readonly int RealTimeMinNumber = Native.SignalsRtmin();
+    private static int RealTimeMinNumber => LazyRealTimeMin.Value;
 
     /// <summary>SIGRTMIN as this process sees it (34 on glibc). The .NET runtime uses it itself.</summary>
     public static Signal RealTimeMin => new(RealTimeMinNumber);
@@ -105,7 +112,7 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     }
 
     /// <summary>Every signal this system defines, in order (Python's <c>valid_signals()</c>).</summary>
-    public static IReadOnlyList<Signal> ValidSignals { get; } = BuildValidSignals();
+    public static IReadOnlyList<Signal> ValidSignals => LazyValidSignals.Value;
 
     /// <summary>Whether <paramref name="number"/> is a signal of this system.</summary>
     public static bool IsDefined(int number) =>

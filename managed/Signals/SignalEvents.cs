@@ -12,6 +12,14 @@ namespace Signals;
 public static class SignalEvents
 {
     /// <summary>
+    /// Whether Signals works in this process: its native library exists for this platform and loaded
+    /// (linux-x64, linux-arm64, linux-musl-x64). When false (Windows, macOS, another Linux runtime), every other
+    /// member throws <see cref="PlatformNotSupportedException"/> saying why; the runtime's own signal handling
+    /// (e.g. PosixSignalRegistration, Console.CancelKeyPress) is unaffected.
+    /// </summary>
+    public static bool IsSupported => PlatformSupport.IsSupported;
+
+    /// <summary>
     /// Raised when a callback throws. The dispatcher keeps running and other subscriptions keep receiving.
     /// Without a handler here, the exception is written to standard error: never silently swallowed.
     /// </summary>

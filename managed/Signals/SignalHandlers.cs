@@ -10,6 +10,9 @@ namespace Signals;
 /// </summary>
 public static class SignalHandlers
 {
+    /// <summary>Whether Signals works in this process; the same as <see cref="SignalEvents.IsSupported"/>.</summary>
+    public static bool IsSupported => PlatformSupport.IsSupported;
+
     private static readonly SignalSubscription?[] Handlers = new SignalSubscription?[Signal.MaxNumber + 1];
 
     /// <summary>Installs <paramref name="handler"/> for <paramref name="signal"/>; returns what was there before.</summary>

@@ -118,7 +118,7 @@ const char *signals_refusal_reason(int signo)
     if (signo < 1 || signo > signals_rtmax())
         return "it is out of range (signals are numbered 1..SIGRTMAX)";
     if (signo >= 32 && signo < signals_rtmin())
-        return "it is reserved by glibc for its threading implementation";
+        return "it is reserved by the C library (glibc, musl) for its threading implementation";
     if (signo == signals_rtmin())
         return "it is SIGRTMIN, the .NET runtime's thread-suspension signal for the garbage collector";
     return NULL;

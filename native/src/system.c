@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "libc_names.h"
 #include "state.h"
 
 /* Signal 0 is allowed where POSIX allows it: it checks that the target exists and may be signalled. */
@@ -215,8 +216,8 @@ int signals_name(int signo, char *buffer, int size)
         return signals_fail(EINVAL);
     int rtmin = signals_rtmin(), rtmax = signals_rtmax();
     int written;
-    if (signo >= 1 && signo < 32 && sigabbrev_np(signo) != NULL)
-        written = snprintf(buffer, (size_t)size, "SIG%s", sigabbrev_np(signo));
+    if (signo >= 1 && signo < 32 && signals_libc_abbreviation(signo) != NULL)
+        written = snprintf(buffer, (size_t)size, "SIG%s", signals_libc_abbreviation(signo));
     else if (signo == rtmin)
         written = snprintf(buffer, (size_t)size, "SIGRTMIN");
     else if (signo == rtmax)
@@ -243,8 +244,8 @@ static void build_realtime_descriptions(void)
 
 const char *signals_description(int signo)
 {
-    if (signo >= 1 && signo < 32 && sigdescr_np(signo) != NULL)
-        return sigdescr_np(signo);
+    if (signo >= 1 && signo < 32 && signals_libc_description(signo) != NULL)
+        return signals_libc_description(signo);
     if (signo >= signals_rtmin() && signo <= signals_rtmax()) {
         pthread_once(&realtime_descriptions_once, build_realtime_descriptions);
         return realtime_descriptions[signo];

@@ -3,7 +3,10 @@
 # references Signals and Signals.Hosting from build/packages (plus nuget.org for their dependencies), is
 # built and run framework-dependent with `dotnet run`, so libsignals.so must come from the package's
 # runtimes/linux-x64/native through the app's deps.json. Program.cs beside this script does a sigqueue
-# round trip and a SIGHUP configuration reload. Any failure ends the script with a non-zero status.
+# round trip and a SIGHUP configuration reload. The same consumer is then published trimmed and self-contained
+# and run again, and once more without libsignals.so (the unsupported-platform answer: PlatformNotSupportedException,
+# IsSupported false, Signals.Hosting falling back to ConsoleLifetime with one warning). Any failure ends the
+# script with a non-zero status.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/tests/package
@@ -18,7 +21,7 @@ packages_are_current() {
   ls "$PACKAGES"/Signals.[0-9]*.nupkg "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg >/dev/null 2>&1 || return 1
   mapfile -t packages < <(ls -tr "$PACKAGES"/Signals.[0-9]*.nupkg "$PACKAGES"/Signals.Hosting.[0-9]*.nupkg)
   oldest=${packages[0]}
-  [ -z "$(find "$ROOT/build/native/lib/libsignals.so" "$ROOT/managed/Signals" "$ROOT/managed/Signals.Hosting" \
+  [ -z "$(find "$ROOT"/build/native{,-linux-arm64,-linux-musl-x64}/lib/libsignals.so "$ROOT/managed/Signals" "$ROOT/managed/Signals.Hosting" \
             \( -name bin -o -name obj \) -prune -o -type f -newer "$oldest" -print | head -1)" ]
 }
 if ! packages_are_current; then
@@ -27,6 +30,9 @@ if ! packages_are_current; then
 fi
 version=$(basename "$(ls "$PACKAGES"/Signals.[0-9]*.nupkg | grep -v snupkg | head -1)" .nupkg)
 version=${version#Signals.}
+
+echo "==> native assets: machine and C library of each runtimes/RID/native/libsignals.so" >&2
+"$HERE/check_native_assets.sh" "$PACKAGES/Signals.$version.nupkg" || fail "a native asset is not what its folder promises"
 
 # A private package cache: the rest of the machine never sees our packages, and our own entries are
 # removed on every run, so a stale copy of the same version number can never stand in for the new build.
@@ -79,4 +85,33 @@ fi
 echo "$output"
 grep -qx "received SIGUSR1 from pid [0-9]* value 4242 code Queue" <<<"$output" || fail "no round trip in the output"
 grep -qx "package consumer: OK" <<<"$output" || fail "the consumer did not report OK"
+
+# Trimmed and self-contained, as a container image would ship it: the libraries are declared trimmable
+# (IsTrimmable), so the trimmer must neither warn (warnings are errors here) nor cut what the run needs.
+echo "==> dotnet publish -r linux-x64 --self-contained -p:PublishTrimmed=true" >&2
+dotnet publish -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:TreatWarningsAsErrors=true \
+  -nologo -v quiet -o trimmed >publish.log 2>&1 || { cat publish.log >&2; fail "the trimmed consumer does not publish"; }
+cmp -s trimmed/libsignals.so "$ROOT/build/native/lib/libsignals.so" ||
+  fail "the trimmed publish does not carry the package's runtimes/linux-x64/native/libsignals.so"
+echo "==> the trimmed consumer" >&2
+if ! output=$(timeout 120 trimmed/Consumer 2>&1); then
+  echo "$output" >&2
+  fail "the trimmed consumer failed"
+fi
+echo "$output"
+grep -qx "package consumer: OK" <<<"$output" || fail "the trimmed consumer did not report OK"
+
+# A platform without a native asset, made here by taking the library away from the published app: the same
+# code path a Windows, macOS or linux-musl-arm64 user takes (the load fails), checked by Program.cs's
+# `unsupported` mode; the host's one warning is counted here.
+echo "==> the trimmed consumer without libsignals.so" >&2
+rm trimmed/libsignals.so
+if ! output=$(timeout 120 trimmed/Consumer unsupported 2>&1); then
+  echo "$output" >&2
+  fail "the consumer without libsignals.so failed"
+fi
+echo "$output"
+grep -qx "package consumer (unsupported): OK" <<<"$output" || fail "the consumer without libsignals.so did not report OK"
+warnings=$(grep -c "Signals: not available" <<<"$output" || true)
+[ "$warnings" -eq 1 ] || fail "expected one warning from Signals.Hosting, saw $warnings"
 echo "==> package test passed" >&2

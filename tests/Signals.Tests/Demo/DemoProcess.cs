@@ -20,8 +20,19 @@ internal sealed class DemoProcess : IDisposable
 
     private DemoProcess(Process process) => Process = process;
 
-    /// <summary>The demo's path: the first build/bin/signals-demo found walking up from the test assembly.</summary>
+    /// <summary>
+    /// The demo's path: <c>SIGNALS_DEMO_EXECUTABLE</c> when set (./build.sh test runs these tests again against
+    /// the NativeAOT build, build/aot/signals-demo), else the first build/bin/signals-demo found walking up from
+    /// the test assembly.
+    /// </summary>
     public static string ExecutablePath => Executable.Value;
+
+    /// <summary>
+    /// Whether the demo is a NativeAOT binary, whose runtime installs fewer handlers than CoreCLR's (no SIGTERM,
+    /// SIGILL, SIGTRAP, SIGABRT, SIGBUS). A CoreCLR app always has its runtimeconfig.json beside it.
+    /// </summary>
+    public static bool IsNativeAot =>
+        !File.Exists(Path.Combine(Path.GetDirectoryName(ExecutablePath)!, "signals-demo.runtimeconfig.json"));
 
     /// <summary>The child process.</summary>
     public Process Process { get; }
@@ -145,6 +156,9 @@ internal sealed class DemoProcess : IDisposable
 
     private static string FindExecutable()
     {
+        string? chosen = Environment.GetEnvironmentVariable("SIGNALS_DEMO_EXECUTABLE");
+        if (!string.IsNullOrEmpty(chosen))
+            return File.Exists(chosen) ? Path.GetFullPath(chosen) : throw new FileNotFoundException($"SIGNALS_DEMO_EXECUTABLE={chosen} does not exist.");
         for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
         {
             string candidate = Path.Combine(directory.FullName, "build", "bin", "signals-demo");
