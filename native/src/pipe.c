@@ -38,6 +38,10 @@ static uint64_t overflow_reported[SIGNALS_MAX_SIGNO + 1]; /* overflowed deliveri
 static uint64_t overflow_total_reported; /* signals_overflow_total when the last full scan began */
 static uint64_t records_consumed; /* records (and wake records) read out of the pipe */
 static _Atomic int reader_spin_us = 50; /* see signals_set_reader_spin() */
+/* read_lock: how long the last blocking read_wait waited for its first record. The spin pays only for
+ * signals that come back to back (a ping-pong, a burst): after a longer wait the next one does not spin,
+ * so an isolated signal or a steady trickle costs no CPU beyond the bare wake-up (bench/results/profile.md). */
+static int64_t last_wait_ns;
 
 /* Bigger than the default 64 KiB so a burst of queued real-time signals fits: 1 MiB is the default
  * /proc/sys/fs/pipe-max-size an unprivileged process may ask for. */
@@ -220,8 +224,10 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
      * to fill the caller's buffer exactly, so no short read reported it and no nudge may come. */
     if (atomic_load_explicit(&signals_overflow_total, memory_order_acquire) != overflow_total_reported)
         timeout_ms = 0;
-    if (fd >= 0 && timeout_ms != 0)
-        spin_for_record(atomic_load_explicit(&reader_spin_us, memory_order_relaxed));
+    int spin_us = atomic_load_explicit(&reader_spin_us, memory_order_relaxed);
+    int64_t started = signals_monotonic_ns();
+    if (fd >= 0 && timeout_ms != 0 && last_wait_ns <= (int64_t)spin_us * 1000)
+        spin_for_record(spin_us);
     int result = 0;
     ssize_t bytes = 0;
     if (fd >= 0 && timeout_ms >= 0)
@@ -242,6 +248,8 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         count = drop_wake_records(records, count);
         result = count + (drained ? read_overflow_locked(records + count, max - count) : 0);
     }
+    if (timeout_ms != 0)
+        last_wait_ns = signals_monotonic_ns() - started;
     pthread_mutex_unlock(&read_lock);
     return result;
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Signals.Dispatch;
 
 namespace Signals.Tests;
 
@@ -40,11 +41,25 @@ public class TamperingTests
     }
 
     [Test]
+    public void TheDispatcherRepairsAfterItsChecksBackedOff()
+    {
+        int received = 0;
+        var registration = PosixSignalRegistration.Create((PosixSignal)Sig.Number, context => context.Cancel = true);
+        using var subscription = SignalEvents.Subscribe(Sig, _ => Interlocked.Increment(ref received));
+        // Long enough without changes for the check interval to reach its slowest (TamperSchedule.Slow).
+        Thread.Sleep(TamperSchedule.Slow * 3);
+        registration.Dispose(); // System.Native puts SIG_DFL back over ours, while the dispatcher checks seldom
+        Poll.Expect(() => SignalHandlers.Get(Sig).Kind == SignalDispositionKind.Managed, "the dispatcher's repair (within TamperSchedule.Slow)");
+        SignalSender.Kill(Environment.ProcessId, Sig);
+        Poll.Expect(() => Volatile.Read(ref received) == 1, "the signal after the repair");
+    }
+
+    [Test]
     public void TheDispatcherRepairsByItself()
     {
         int received = 0;
         using var subscription = SubscribeThenLetSystemNativeOverwrite(_ => Interlocked.Increment(ref received));
-        Poll.Expect(() => SignalHandlers.Get(Sig).Kind == SignalDispositionKind.Managed, "the dispatcher's repair (every 200 ms)");
+        Poll.Expect(() => SignalHandlers.Get(Sig).Kind == SignalDispositionKind.Managed, "the dispatcher's repair (within 200 ms of a subscription change)");
         SignalSender.Kill(Environment.ProcessId, Sig);
         Poll.Expect(() => Volatile.Read(ref received) == 1, "the signal after the repair");
     }

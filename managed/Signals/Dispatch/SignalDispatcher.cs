@@ -5,17 +5,15 @@ namespace Signals.Dispatch;
 /// <summary>
 /// The one thread that reads the native record pipe and runs callbacks, outside signal context.
 /// It starts with every handleable signal blocked, so process-directed signals never interrupt it,
-/// and sleeps in the pipe's read(2) between deliveries. A timer checks every
-/// <see cref="TamperCheckInterval"/> that nobody (System.Native's restore paths) has overwritten our
-/// handlers, reinstalling them when <see cref="SignalEvents.RepairTampering"/> is on.
+/// and sleeps in the pipe's read between deliveries. When its wait times out on <see cref="TamperSchedule"/>
+/// it checks that nobody (System.Native's restore paths) has overwritten our handlers, reinstalling them when
+/// <see cref="SignalEvents.RepairTampering"/> is on: no timer, so an idle process has no other thread waking.
 /// </summary>
 internal static class SignalDispatcher
 {
     internal const string ThreadName = "Signals dispatcher";
-    private static readonly TimeSpan TamperCheckInterval = TimeSpan.FromMilliseconds(200);
 
     private static Thread? _thread;
-    private static Timer? _tamperCheck;
     private static volatile bool _stopping;
     private static long _dispatched;
     private static int _pauseWaiters;
@@ -37,21 +35,31 @@ internal static class SignalDispatcher
         NativeResult.Check(Native.SignalsInit(), "Creating the signal pipe");
         _thread = new Thread(Run) { Name = ThreadName, IsBackground = true };
         _thread.Start();
-        _tamperCheck = new Timer(static _ => CheckTampering(), null, TamperCheckInterval, TamperCheckInterval);
     }
 
-    // On a timer thread: an exception here would end the process, so it is reported instead.
+    // On the dispatcher: an exception here would end the process, so it is reported instead. Stop() joins this
+    // thread with the Gate held, so the Gate is only tried: when busy, a subscription is changing, which makes
+    // the check due again within TamperSchedule.Fast.
     private static void CheckTampering()
     {
-        try
+        bool repaired = false;
+        if (SignalEvents.RepairTampering && Monitor.TryEnter(SignalRegistry.Gate))
         {
-            if (SignalEvents.RepairTampering)
-                SignalEvents.CheckTampering(repair: true);
+            try
+            {
+                repaired = SignalEvents.CheckTampering(repair: true).Count > 0;
+            }
+            catch (Exception exception)
+            {
+                Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again in {TamperSchedule.Fast.TotalMilliseconds} ms. {exception.Message}");
+                repaired = true;
+            }
+            finally
+            {
+                Monitor.Exit(SignalRegistry.Gate);
+            }
         }
-        catch (Exception exception)
-        {
-            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again in {TamperCheckInterval.TotalMilliseconds} ms. {exception.Message}");
-        }
+        TamperSchedule.Checked(repaired);
     }
 
     /// <summary>Stops the thread (waits for it unless called from it). Called with the Gate held.</summary>
@@ -60,8 +68,6 @@ internal static class SignalDispatcher
         var thread = _thread;
         if (thread is null)
             return;
-        _tamperCheck?.Dispose();
-        _tamperCheck = null;
         _stopping = true;
         Native.SignalsWake();
         if (Thread.CurrentThread != thread)
@@ -84,14 +90,16 @@ internal static class SignalDispatcher
         var records = new NativeRecord[256];
         while (!_stopping)
         {
-            // Blocks in read(2) until records arrive; returns 0 for a wake (Stop) or a closed pipe.
-            int count = Native.SignalsReadWait(ref records[0], records.Length, -1);
+            // Sleeps until records arrive or the tamper check is due; 0 for that, a wake (Stop) or a closed pipe.
+            int count = Native.SignalsReadWait(ref records[0], records.Length, TamperSchedule.MillisecondsUntilDue());
             for (int i = 0; i < count; i++)
                 Dispatch(new SignalEvent(records[i]));
             if (count > 0)
                 WakePauseWaiters();
             else if (count < 0)
                 ReportReadFailure(-count);
+            if (TamperSchedule.IsDue())
+                CheckTampering();
         }
     }
 

@@ -88,6 +88,7 @@ internal static class SignalRegistry
     /// </summary>
     private static void ApplyNativeAction(int number)
     {
+        TamperSchedule.Reset(); // a change: check often for a while (a PosixSignalRegistration may be disposed next)
         var subscribers = Subscribers[number];
         var name = new Signal(number).Name;
         if (subscribers.Length == 0)
