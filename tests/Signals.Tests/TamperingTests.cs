@@ -46,8 +46,8 @@ public class TamperingTests
         int received = 0;
         var registration = PosixSignalRegistration.Create((PosixSignal)Sig.Number, context => context.Cancel = true);
         using var subscription = SignalEvents.Subscribe(Sig, _ => Interlocked.Increment(ref received));
-        // Long enough without changes for the check interval to reach its slowest (TamperSchedule.Slow).
-        Thread.Sleep(TamperSchedule.Slow * 3);
+        // Long enough without changes for the check interval to have backed off towards TamperSchedule.Slow.
+        Thread.Sleep(TamperSchedule.Slow);
         registration.Dispose(); // System.Native puts SIG_DFL back over ours, while the dispatcher checks seldom
         Poll.Expect(() => SignalHandlers.Get(Sig).Kind == SignalDispositionKind.Managed, "the dispatcher's repair (within TamperSchedule.Slow)");
         SignalSender.Kill(Environment.ProcessId, Sig);

@@ -37,7 +37,7 @@ internal sealed class CpuRow(string title, ReceiverProcess receiver, int signalN
         if (!record)
             return;
         Signals += count;
-        CpuNs += after.CpuNs - before.CpuNs;
+        CpuNs += after.CpuNsSince(before);
         Seconds += ProcStats.Seconds(before, after);
     }
 

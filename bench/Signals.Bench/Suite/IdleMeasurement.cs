@@ -6,8 +6,7 @@ internal sealed record IdleMeasurement(string Name, double CpuUsPerSecond, doubl
     public static IdleMeasurement From(string name, int pid, ProcStats start, ProcStats end)
     {
         double seconds = ProcStats.Seconds(start, end);
-        return new IdleMeasurement(name, (end.CpuNs - start.CpuNs) / 1000.0 / seconds,
-            (end.ContextSwitches - start.ContextSwitches) / seconds, end.Threads, end.RssKb / 1024.0,
+        return new IdleMeasurement(name, end.CpuNsSince(start) / 1000.0 / seconds, end.SwitchesSince(start) / seconds, end.Threads, end.RssKb / 1024.0,
             ProcStats.Maps(pid, "/Signals.dll") || ProcStats.Maps(pid, "/libsignals.so"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Signals.Interop;
 
 namespace Signals.Dispatch;
@@ -8,20 +9,27 @@ namespace Signals.Dispatch;
 /// process has no timer and no thread-pool thread waking up. The interval adapts: <see cref="Fast"/> right
 /// after a subscription changes or a repair (when System.Native's restore paths are most likely to run: a
 /// PosixSignalRegistration made around our subscriptions being disposed), doubling after each clean check up
-/// to <see cref="Slow"/>. Reading and writing are lock-free: the dispatcher reads, any thread may
-/// <see cref="Reset"/>.
+/// to <see cref="Slow"/>. The dispatcher reads it, any thread may <see cref="Reset"/> it.
 /// </summary>
 internal static class TamperSchedule
 {
     /// <summary>The interval after a change or a repair.</summary>
     internal static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The longest interval, reached after about ten seconds without changes.</summary>
-    internal static readonly TimeSpan Slow = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The longest interval, reached about 13 s after the last change. On the 2-core VM each wake-up of an idle
+    /// .NET thread costs roughly 0.5 ms of CPU (bench/results/profile.md), as much as an idle process with
+    /// PosixSignalRegistrations spends in 5 s: a check every 10 s keeps the idle cost within 1.5x of that.
+    /// </summary>
+    internal static readonly TimeSpan Slow = TimeSpan.FromSeconds(10);
+
+    // Milliseconds on CLOCK_MONOTONIC, the clock poll(2) sleeps on. Not Environment.TickCount64: that coarse clock
+    // lags poll's wake-up by up to a few milliseconds, and the dispatcher would spin with 0 timeouts meanwhile.
+    private static long NowMs => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000);
 
     private static readonly object Sync = new(); // uncontended: one dispatcher, rare changes
     private static long _intervalMs = (long)Fast.TotalMilliseconds;
-    private static long _dueMs = Environment.TickCount64 + _intervalMs;
+    private static long _dueMs = NowMs + _intervalMs;
     private static long _sleepingUntilMs = long.MaxValue; // when the dispatcher's current wait ends at the latest
 
     /// <summary>The dispatcher's timeout for its next wait (0 when a check is due). Called on the dispatcher.</summary>
@@ -30,7 +38,7 @@ internal static class TamperSchedule
         lock (Sync)
         {
             _sleepingUntilMs = _dueMs;
-            return (int)Math.Clamp(_dueMs - Environment.TickCount64, 0, int.MaxValue);
+            return (int)Math.Clamp(_dueMs - NowMs, 0, int.MaxValue);
         }
     }
 
@@ -38,7 +46,7 @@ internal static class TamperSchedule
     internal static bool IsDue()
     {
         lock (Sync)
-            return Environment.TickCount64 >= _dueMs;
+            return NowMs >= _dueMs;
     }
 
     /// <summary>After a check: back off (doubling up to <see cref="Slow"/>), or back to <see cref="Fast"/> if it repaired something.</summary>
@@ -52,7 +60,7 @@ internal static class TamperSchedule
         lock (Sync)
         {
             _intervalMs = Math.Min(_intervalMs * 2, (long)Slow.TotalMilliseconds);
-            _dueMs = Environment.TickCount64 + _intervalMs;
+            _dueMs = NowMs + _intervalMs;
         }
     }
 
@@ -67,7 +75,7 @@ internal static class TamperSchedule
         lock (Sync)
         {
             _intervalMs = (long)Fast.TotalMilliseconds;
-            _dueMs = Math.Min(_dueMs, Environment.TickCount64 + _intervalMs);
+            _dueMs = Math.Min(_dueMs, NowMs + _intervalMs);
             wake = _sleepingUntilMs > _dueMs;
             if (wake)
                 _sleepingUntilMs = _dueMs; // one wake is enough: the dispatcher recomputes its timeout
