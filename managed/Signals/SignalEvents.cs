@@ -18,8 +18,9 @@ public static class SignalEvents
     public static event EventHandler<SignalCallbackFailedEventArgs>? CallbackFailed;
 
     /// <summary>
-    /// Whether the dispatcher reinstalls our handlers when someone overwrote them (checked every 200 ms;
-    /// .NET's System.Native does this when a PosixSignalRegistration is disposed). Default: true.
+    /// Whether the dispatcher reinstalls our handlers when someone overwrote them (checked every 200 ms after a
+    /// change, every 10 s when idle; .NET's System.Native does this when a PosixSignalRegistration is disposed).
+    /// Default: true.
     /// </summary>
     public static bool RepairTampering { get; set; } = true;
 
@@ -137,7 +138,8 @@ public static class SignalEvents
 
     /// <summary>
     /// Lists the signals whose handler someone else overwrote since we installed it, and reinstalls ours
-    /// when <paramref name="repair"/> is true. The dispatcher does this by itself every 200 ms.
+    /// when <paramref name="repair"/> is true. The dispatcher does this by itself (every 200 ms after a
+    /// subscription change or repair, backing off to every 10 s).
     /// </summary>
     /// <remarks>
     /// A handler function that System.Native installed over ours for SIGCHLD, SIGCONT, SIGTTOU or SIGWINCH (at the

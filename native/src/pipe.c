@@ -226,7 +226,7 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         timeout_ms = 0;
     int spin_us = atomic_load_explicit(&reader_spin_us, memory_order_relaxed);
     int64_t started = signals_monotonic_ns();
-    if (fd >= 0 && timeout_ms != 0 && last_wait_ns <= (int64_t)spin_us * 1000)
+    if (fd >= 0 && timeout_ms != 0 && last_wait_ns <= 2 * (int64_t)spin_us * 1000)
         spin_for_record(spin_us);
     int result = 0;
     ssize_t bytes = 0;
