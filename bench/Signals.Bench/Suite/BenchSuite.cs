@@ -8,8 +8,8 @@ namespace Signals.Bench.Suite;
 /// Runs every row in one process tree, interleaved in rounds: each round runs each latency row (in a
 /// rotated order), the isolated-signal rows, the flood rows, the CPU-per-signal rows and the handler-cost
 /// probe, so that whatever else the machine is doing at a given moment hits every row alike. A first round
-/// warms everything up and is not recorded; then comes the idle window (every receiver, and three idle
-/// processes holding handlers, measured from /proc while nothing is sent), then the measured rounds, then
+/// warms everything up and is not recorded; then come the measured rounds, then the idle window (every
+/// receiver, and three idle processes holding handlers, measured from /proc while nothing is sent), then
 /// the cold-process first-use timings.
 /// </summary>
 internal static class BenchSuite
@@ -60,7 +60,7 @@ internal static class BenchSuite
             var psrTerm = StartDotnet("psr-term");
             var oursTerm = StartDotnet("ours-term");
             var oursNoSpin = StartDotnet("ours-nospin");
-            // Started now, so they have settled (JIT, tamper checks backed off) by the idle window.
+            // Started now, so they have settled (JIT, tamper checks backed off) by the idle window after the rounds.
             var idleProcesses = new[] { StartIdle("bare"), StartIdle("psr"), StartIdle("ours") };
 
             var latency = new List<LatencyRow>
@@ -102,7 +102,6 @@ internal static class BenchSuite
 
             Console.Error.WriteLine($"bench: warm-up round ({machine.Cores} cores, load {machine.LoadAverage})");
             RunRound(0, record: false, Math.Max(1000, options.Samples / 2));
-            var idle = MeasureIdle(options, receivers, idleProcesses, cpuRows);
             foreach (var receiver in dotnetReceivers)
                 Control(receiver, "mark");
             for (int round = 1; round <= options.Rounds; round++)
@@ -110,6 +109,8 @@ internal static class BenchSuite
                 Console.Error.WriteLine($"bench: round {round}/{options.Rounds} ({clock.Elapsed.TotalSeconds:F0} s)");
                 RunRound(round, record: true, options.Samples);
             }
+            // After the rounds: every process has been up for minutes, its tamper checks backed off and its code tiered up.
+            var idle = MeasureIdle(options, receivers, idleProcesses, cpuRows);
             var allocations = dotnetReceivers.ToDictionary(receiver => receiver.Name, receiver => Tool.Fields(Control(receiver, "stats")));
             var firstUse = MeasureFirstUse(options);
 

@@ -18,7 +18,7 @@ internal sealed class CpuRow(string title, ReceiverProcess receiver, int signalN
     public bool AllExact { get; private set; } = true;
     public string? LastFailure { get; private set; }
 
-    /// <summary>The receiver's CPU per second with no signals (ns/s), from the idle phase.</summary>
+    /// <summary>The receiver's CPU per second with no signals (ns/s), from the idle window after the rounds.</summary>
     public double IdleNsPerSecond { get; set; }
 
     public void RunRound(BenchOptions options, int count, bool record)
