@@ -19,7 +19,7 @@ public static class SignalEvents
 
     /// <summary>
     /// Whether the dispatcher reinstalls our handlers when someone overwrote them (checked every 200 ms after a
-    /// change, every 10 s when idle; .NET's System.Native does this when a PosixSignalRegistration is disposed).
+    /// change, every 30 s when idle; .NET's System.Native does this when a PosixSignalRegistration is disposed).
     /// Default: true.
     /// </summary>
     public static bool RepairTampering { get; set; } = true;
@@ -29,7 +29,8 @@ public static class SignalEvents
     /// <summary>
     /// How long the dispatcher polls for the next signal before it sleeps (default 50 µs; zero: never). A signal
     /// that follows within it is dispatched without the tens of microseconds of waking a sleeping thread; the
-    /// price is up to that much CPU after each burst of signals.
+    /// price is up to that much CPU per wake-up, so it polls only when its previous wait was at most twice this
+    /// long (signals back to back): an isolated signal or a steady trickle pays nothing for it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative, or more than one second.</exception>
     public static TimeSpan DispatcherSpin
@@ -139,7 +140,7 @@ public static class SignalEvents
     /// <summary>
     /// Lists the signals whose handler someone else overwrote since we installed it, and reinstalls ours
     /// when <paramref name="repair"/> is true. The dispatcher does this by itself (every 200 ms after a
-    /// subscription change or repair, backing off to every 10 s).
+    /// subscription change or repair, backing off to every 30 s).
     /// </summary>
     /// <remarks>
     /// A handler function that System.Native installed over ours for SIGCHLD, SIGCONT, SIGTTOU or SIGWINCH (at the

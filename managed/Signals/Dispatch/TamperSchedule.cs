@@ -17,11 +17,12 @@ internal static class TamperSchedule
     internal static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// The longest interval, reached about 13 s after the last change. On the 2-core VM each wake-up of an idle
-    /// .NET thread costs roughly 0.5 ms of CPU (bench/results/profile.md), as much as an idle process with
-    /// PosixSignalRegistrations spends in 5 s: a check every 10 s keeps the idle cost within 1.5x of that.
+    /// The longest interval, reached about 50 s after the last change. An idle process holding
+    /// PosixSignalRegistrations wakes about once in 12 s (the runtime's finalizer thread), and on the 2-core VM
+    /// every wake-up of an idle .NET thread costs about the same, 0.4-0.5 ms of CPU (bench/results/profile.md):
+    /// a check every 30 s keeps an idle process within 1.5x of that.
     /// </summary>
-    internal static readonly TimeSpan Slow = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
 
     // Milliseconds on CLOCK_MONOTONIC, the clock poll(2) sleeps on. Not Environment.TickCount64: that coarse clock
     // lags poll's wake-up by up to a few milliseconds, and the dispatcher would spin with 0 timeouts meanwhile.
