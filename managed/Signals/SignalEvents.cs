@@ -29,8 +29,8 @@ public static class SignalEvents
     /// <summary>
     /// How long the dispatcher polls for the next signal before it sleeps (default 50 µs; zero: never). A signal
     /// that follows within it is dispatched without the tens of microseconds of waking a sleeping thread; the
-    /// price is up to that much CPU per wake-up, so it polls only when its previous wait was at most twice this
-    /// long (signals back to back): an isolated signal or a steady trickle pays nothing for it.
+    /// price is up to that much CPU per wake-up, so it polls only when its previous wait was no longer than this
+    /// (signals back to back): an isolated signal or a steady stream pays nothing for it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative, or more than one second.</exception>
     public static TimeSpan DispatcherSpin

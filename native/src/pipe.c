@@ -39,7 +39,8 @@ static uint64_t overflow_total_reported; /* signals_overflow_total when the last
 static uint64_t records_consumed; /* records (and wake records) read out of the pipe */
 static _Atomic int reader_spin_us = 50; /* see signals_set_reader_spin() */
 /* read_lock: how long the last blocking read_wait waited for its first record. The spin pays only for
- * signals that come back to back (a ping-pong, a burst): after a longer wait the next one does not spin,
+ * signals that come back to back (a ping-pong, a burst): after a wait longer than the spin the next one does
+ * not spin (a spin of that length would not have caught it),
  * so an isolated signal or a steady trickle costs no CPU beyond the bare wake-up (bench/results/profile.md). */
 static int64_t last_wait_ns;
 
@@ -226,7 +227,7 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         timeout_ms = 0;
     int spin_us = atomic_load_explicit(&reader_spin_us, memory_order_relaxed);
     int64_t started = signals_monotonic_ns();
-    if (fd >= 0 && timeout_ms != 0 && last_wait_ns <= 2 * (int64_t)spin_us * 1000)
+    if (fd >= 0 && timeout_ms != 0 && last_wait_ns <= (int64_t)spin_us * 1000)
         spin_for_record(spin_us);
     int result = 0;
     ssize_t bytes = 0;
