@@ -24,10 +24,11 @@ public static class SignalEvents
     /// </summary>
     public static bool RepairTampering { get; set; } = true;
 
-    private static TimeSpan _dispatcherSpin = TimeSpan.FromMicroseconds(50);
+    private static TimeSpan _dispatcherSpin = TimeSpan.Zero;
 
     /// <summary>
-    /// How long the dispatcher polls for the next signal before it sleeps (default 50 µs; zero: never). A signal
+    /// How long the dispatcher polls for the next signal before it sleeps (default zero: never; 50 µs suits signals
+    /// that come back to back, such as a request-response protocol over signals). A signal
     /// that follows within it is dispatched without the tens of microseconds of waking a sleeping thread; the
     /// price is up to that much CPU per wake-up, so it polls only when its previous wait was no longer than this
     /// (signals back to back): an isolated signal or a steady stream pays nothing for it.

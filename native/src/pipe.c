@@ -37,7 +37,7 @@ static _Atomic int record_read_fd = -1;
 static uint64_t overflow_reported[SIGNALS_MAX_SIGNO + 1]; /* overflowed deliveries already read */
 static uint64_t overflow_total_reported; /* signals_overflow_total when the last full scan began */
 static uint64_t records_consumed; /* records (and wake records) read out of the pipe */
-static _Atomic int reader_spin_us = 50; /* see signals_set_reader_spin() */
+static _Atomic int reader_spin_us = 0; /* see signals_set_reader_spin(); 0: bench/results/profile.md */
 /* read_lock: how long the last blocking read_wait waited for its first record. The spin pays only for
  * signals that come back to back (a ping-pong, a burst): after a wait longer than the spin the next one does
  * not spin (a spin of that length would not have caught it),

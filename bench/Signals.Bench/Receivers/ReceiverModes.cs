@@ -15,9 +15,9 @@ internal static class ReceiverModes
     private static readonly Dictionary<string, Func<AckChannel, ReceiverHost, IDisposable[]>> Modes = new()
     {
         ["ours-callback"] = OursCallback,
-        ["ours-nospin"] = (ack, host) =>
+        ["ours-spin50"] = (ack, host) =>
         {
-            SignalEvents.DispatcherSpin = TimeSpan.Zero; // diagnostic: the dispatcher never spins
+            SignalEvents.DispatcherSpin = TimeSpan.FromMicroseconds(50); // diagnostic: the spin that was the default until issue 11
             return OursCallback(ack, host);
         },
         ["ours-waitasync"] = OursWaitAsync,

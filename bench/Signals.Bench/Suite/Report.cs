@@ -103,8 +103,8 @@ internal sealed class Report(
         text.AppendLine();
 
         text.AppendLine("The floor's handler writes one byte and its reader blocks in read(2). The diagnostic rows run libsignals' " +
-                        "handler and reader from C, without .NET, with the managed dispatcher's loop (signals_read_wait: spin up to " +
-                        "50 µs when the previous wait was short, then sleep in read(2)): ours minus the diagnostic row is the .NET process's share, the diagnostic row " +
+                        "handler and reader from C, without .NET, with the managed dispatcher's loop (signals_read_wait with a 50 µs " +
+                        "spin after short waits, then sleep in read(2); the managed default is no spin): ours minus the diagnostic row is the .NET process's share, the diagnostic row " +
                         "minus the floor is the native library's.");
         text.AppendLine();
         text.AppendLine($"## Throughput: {options.FloodSenders} sender processes queue SIGRTMIN+2 with sigqueue ({options.FloodPerSender} each per round)");
