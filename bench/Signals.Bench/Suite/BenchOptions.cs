@@ -28,8 +28,11 @@ internal sealed record BenchOptions
     public int CpuSlowCount { get; init; } = 300;
     public int CpuFastCount { get; init; } = 2000;
 
-    /// <summary>The idle window (all receivers idle, nothing sent), after the warm-up round.</summary>
-    public int IdleSeconds { get; init; } = 12;
+    /// <summary>
+    /// The idle window (all receivers idle, nothing sent), after the measured rounds. As long as the slowest
+    /// tamper-check interval (30 s): a shorter window holds zero or one of those wake-ups by chance.
+    /// </summary>
+    public int IdleSeconds { get; init; } = 30;
 
     /// <summary>Cold processes timed for the first use, each of ours and PosixSignalRegistration.</summary>
     public int FirstUseRuns { get; init; } = 7;
