@@ -5,7 +5,7 @@
  *   recv_libsignals ACK_FIFO FLOOD_SIGNO [IDLE_THREADS]
  *
  * The reader thread runs the loop of managed/Signals/Dispatch/SignalDispatcher.cs, call for call: all
- * signals blocked, then signals_read_wait(records, 256, -1) (spin, then sleep in read(2)) forever. SIGUSR1
+ * signals blocked, then signals_read_wait(records, 256, -1) (sleep in read(2); no spin, the default) forever. SIGUSR1
  * is acknowledged one by one; the flood signal as the burst total the sender puts in si_value.
  *
  * IDLE_THREADS extra threads sleep in pause() without blocking signals, as a .NET process's runtime

@@ -7,7 +7,9 @@
  * the one-byte acknowledgement. The flood signal's handler counts atomically, remembers the burst total
  * from si_value and writes 'f' (EAGAIN ignored: a full pipe means the reader is already awake, and the
  * count is in the atomic, incremented before the write). The reader answers a burst with its count
- * once the count reaches the total. stdin/stdout: the control protocol of bench_common.h.
+ * once the count reaches the total. SIGUSR2 (the isolated-signal row) writes 'i'; the reader answers it
+ * with its CLOCK_MONOTONIC reading right after read(2) returned (8 bytes). stdin/stdout: the control
+ * protocol of bench_common.h.
  */
 #include "bench_common.h" /* first: it defines _GNU_SOURCE */
 
@@ -21,9 +23,8 @@ static _Atomic uint64_t flood_count, flood_total, received;
 
 static void on_ping(int signo)
 {
-    (void)signo;
     int saved_errno = errno;
-    char byte = 'p';
+    char byte = signo == SIGUSR2 ? 'i' : 'p';
     (void)!write(wake_pipe[1], &byte, 1);
     errno = saved_errno;
 }
@@ -49,10 +50,14 @@ static void *reader(void *unused)
             continue;
         if (got <= 0)
             return NULL;
+        int64_t now = bench_now_ns();
         for (ssize_t i = 0; i < got; i++) {
             if (buffer[i] == 'p') {
                 atomic_fetch_add(&received, 1);
                 bench_write_all(ack_fd, "a", 1);
+            } else if (buffer[i] == 'i') {
+                atomic_fetch_add(&received, 1);
+                bench_write_all(ack_fd, &now, sizeof now);
             }
         }
         uint64_t total = atomic_load(&flood_total);
@@ -80,7 +85,7 @@ int main(int argc, char **argv)
 
     struct sigaction ping = {.sa_handler = on_ping, .sa_flags = SA_RESTART};
     struct sigaction flood = {.sa_sigaction = on_flood, .sa_flags = SA_SIGINFO | SA_RESTART};
-    if (sigaction(SIGUSR1, &ping, NULL) != 0 || sigaction(atoi(argv[2]), &flood, NULL) != 0)
+    if (sigaction(SIGUSR1, &ping, NULL) != 0 || sigaction(SIGUSR2, &ping, NULL) != 0 || sigaction(atoi(argv[2]), &flood, NULL) != 0)
         return 2;
 
     pthread_t thread;

@@ -193,10 +193,16 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
         return names;
     }
 
+    // A plain loop: LINQ over this struct would JIT a few dozen generic instantiations at first use.
     private static Signal[] BuildValidSignals()
     {
         ulong mask = Native.SignalsValidSet();
-        return SignalSet.FromMask(mask).ToArray();
+        var signals = new Signal[System.Numerics.BitOperations.PopCount(mask)];
+        int count = 0;
+        for (int number = 1; number <= MaxNumber; number++)
+            if ((mask & (1UL << (number - 1))) != 0)
+                signals[count++] = new Signal(number);
+        return signals;
     }
 
     /// <summary>Throws unless a handler may be installed for this signal.</summary>

@@ -27,14 +27,15 @@ public static class SignalEvents
 
     /// <summary>
     /// Whether the dispatcher reinstalls our handler where someone put SIG_DFL or SIG_IGN over it while a
-    /// subscription needs it (checked every 200 ms; .NET's System.Native does this when a
-    /// PosixSignalRegistration made before ours is disposed). At most 3 repairs per signal within 10 s: then
+    /// subscription needs it (checked every 200 ms after a change, backing off
+    /// to every 30 s when nothing changes; .NET's System.Native does this when a PosixSignalRegistration made
+    /// before ours is disposed). At most 3 repairs per signal within 10 s: then
     /// that signal is left alone and <see cref="RepairAbandoned"/> reports it. Default: true.
     /// </summary>
     public static bool RepairTampering { get; set; } = true;
 
     /// <summary>
-    /// Raised (once, on a timer thread) when the periodic repair gives up on a signal because someone keeps
+    /// Raised (once, on the dispatcher thread) when the periodic repair gives up on a signal because someone keeps
     /// overwriting our handler: 3 repairs within 10 s. The signal is then not repaired again until a new
     /// subscription to it or an explicit <see cref="CheckTampering"/>. Without a handler here, it is
     /// written to standard error.
@@ -49,12 +50,14 @@ public static class SignalEvents
     public static long DroppedRecords =>
         (long)Native.SignalsForgedRecords() + SignalDispatcher.DroppedRecords;
 
-    private static TimeSpan _dispatcherSpin = TimeSpan.FromMicroseconds(50);
+    private static TimeSpan _dispatcherSpin = TimeSpan.Zero;
 
     /// <summary>
-    /// How long the dispatcher polls for the next signal before it sleeps (default 50 µs; zero: never). A signal
+    /// How long the dispatcher polls for the next signal before it sleeps (default zero: never; 50 µs suits signals
+    /// that come back to back, such as a request-response protocol over signals). A signal
     /// that follows within it is dispatched without the tens of microseconds of waking a sleeping thread; the
-    /// price is up to that much CPU after each burst of signals.
+    /// price is up to that much CPU per wake-up, so it polls only when its previous wait was no longer than this
+    /// (signals back to back): an isolated signal or a steady stream pays nothing for it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative, or more than one second.</exception>
     public static TimeSpan DispatcherSpin
@@ -164,7 +167,8 @@ public static class SignalEvents
     /// <summary>
     /// Lists the signals where someone put SIG_DFL or SIG_IGN over our handler while a subscription needs it,
     /// and reinstalls ours when <paramref name="repair"/> is true (also where the periodic repair gave up:
-    /// this call re-arms it). The dispatcher does this by itself every 200 ms (<see cref="RepairTampering"/>).
+    /// this call re-arms it). The dispatcher does this by itself (every 200 ms after a
+    /// subscription change or repair, backing off to every 30 s; <see cref="RepairTampering"/>).
     /// </summary>
     /// <remarks>
     /// A handler function installed over ours is not tampering: it is the signal's next owner (a
@@ -217,12 +221,17 @@ public static class SignalEvents
 
     internal static Signal[] Validate(IEnumerable<Signal> signals, string parameterName)
     {
-        var list = signals.Distinct().ToArray();
-        if (list.Length == 0)
+        // A plain loop, not Distinct().ToArray(): LINQ over the Signal struct JITs a few dozen generic
+        // instantiations at the first Subscribe of a process (bench: first_subscribe_ms).
+        var list = new List<Signal>();
+        foreach (var signal in signals)
+            if (!list.Contains(signal))
+                list.Add(signal);
+        if (list.Count == 0)
             throw new ArgumentException("At least one signal is needed.", parameterName);
         foreach (var signal in list)
             signal.EnsureHandleable(parameterName);
-        return list;
+        return list.ToArray();
     }
 
     internal static void ReportRepairAbandoned(Signal signal, int repairs, TimeSpan window)

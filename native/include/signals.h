@@ -113,8 +113,9 @@ SIGNALS_API int signals_reinstall(int signo);
  * (a mutex serialises readers; a blocked reader never holds up installs). */
 SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_ms);
 /* How long signals_read_wait() polls memory for a new record before sleeping in read(2), in
- * microseconds (default 50; 0: never). Each wake-up then costs up to that much CPU, and a signal that
- * follows within it skips the tens of microseconds of waking a sleeping thread. 0 / -1 EINVAL. */
+ * microseconds (default 0: never; 50 suits signals that come back to back). A signal that follows within it skips the tens of microseconds of
+ * waking a sleeping thread; it polls only when its previous wait lasted no longer than this (signals
+ * back to back), so isolated signals and steady streams pay no CPU for it. 0 / -1 EINVAL. */
 SIGNALS_API int signals_set_reader_spin(int microseconds);
 /* signals_read_wait(records, max, 0): never blocks. */
 SIGNALS_API int signals_read(signals_record *records, int max);

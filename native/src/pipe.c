@@ -53,7 +53,12 @@ static unsigned char carry[sizeof(signals_record)]; /* the start of a record not
 static size_t carry_bytes;
 static size_t skipped_run; /* foreign bytes skipped since the last record of ours */
 static _Atomic uint64_t forged_records; /* see signals_forged_records(); kept across shutdowns */
-static _Atomic int reader_spin_us = 50; /* see signals_set_reader_spin() */
+static _Atomic int reader_spin_us = 0; /* see signals_set_reader_spin(); 0: bench/results/profile.md */
+/* read_lock: how long the last blocking read_wait waited for its first record. The spin pays only for
+ * signals that come back to back (a ping-pong, a burst): after a wait longer than the spin the next one does
+ * not spin (a spin of that length would not have caught it),
+ * so an isolated signal or a steady trickle costs no CPU beyond the bare wake-up (bench/results/profile.md). */
+static int64_t last_wait_ns;
 
 /* Bigger than the default 64 KiB so a burst of queued real-time signals fits: 1 MiB is the default
  * /proc/sys/fs/pipe-max-size an unprivileged process may ask for. */
@@ -311,8 +316,10 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
      * to fill the caller's buffer exactly, so no short read reported it and no nudge may come. */
     if (atomic_load_explicit(&signals_overflow_total, memory_order_acquire) != overflow_total_reported)
         timeout_ms = 0;
-    if (fd >= 0 && timeout_ms != 0)
-        spin_for_record(atomic_load_explicit(&reader_spin_us, memory_order_relaxed));
+    int spin_us = atomic_load_explicit(&reader_spin_us, memory_order_relaxed);
+    int64_t started = signals_monotonic_ns();
+    if (fd >= 0 && timeout_ms != 0 && last_wait_ns <= (int64_t)spin_us * 1000)
+        spin_for_record(spin_us);
     int result = 0;
     ssize_t bytes = 0;
     size_t wanted = (size_t)max * sizeof *records - carry_bytes;
@@ -339,6 +346,8 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         }
         result = count + (drained ? read_overflow_locked(records + count, max - count) : 0);
     }
+    if (timeout_ms != 0)
+        last_wait_ns = signals_monotonic_ns() - started;
     pthread_mutex_unlock(&read_lock);
     return result;
 }

@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
+using Signals.Dispatch;
 
 namespace Signals.Tests;
 
 /// <summary>
 /// The tamper check: a PosixSignalRegistration made before our subscription and then disposed makes
 /// System.Native put back the action it saved (SIG_DFL), wiping ours. Each test uses its own signal
-/// (SIGRTMIN+7, SIGRTMIN+8), which no other test touches, because afterwards System.Native's handler stays
+/// (SIGRTMIN+7, +8, +9), which no other test touches, because afterwards System.Native's handler stays
 /// recorded beneath ours: a second round on the same signal would have System.Native put its own handler
 /// function back over ours, which is not tampering (a handler function over ours is the next owner).
 /// </summary>
@@ -14,6 +15,7 @@ public class TamperingTests
 {
     private static readonly Signal Sig = Signal.RealTime(7);
     private static readonly Signal OtherSig = Signal.RealTime(8);
+    private static readonly Signal BackedOffSig = Signal.RealTime(9);
 
     [TearDown]
     public void RepairOn() => SignalEvents.RepairTampering = true;
@@ -43,11 +45,25 @@ public class TamperingTests
     }
 
     [Test]
+    public void TheDispatcherRepairsAfterItsChecksBackedOff()
+    {
+        int received = 0;
+        var registration = PosixSignalRegistration.Create((PosixSignal)BackedOffSig.Number, context => context.Cancel = true);
+        using var subscription = SignalEvents.Subscribe(BackedOffSig, _ => Interlocked.Increment(ref received));
+        // Long enough without changes for the check interval to have backed off (to 3.2-6.4 s by then).
+        Thread.Sleep(TimeSpan.FromSeconds(5));
+        registration.Dispose(); // System.Native puts SIG_DFL back over ours, while the dispatcher checks seldom
+        Poll.Expect(() => SignalHandlers.Get(BackedOffSig).Kind == SignalDispositionKind.Managed, "the dispatcher's repair (within the backed-off interval)");
+        SignalSender.Kill(Environment.ProcessId, BackedOffSig);
+        Poll.Expect(() => Volatile.Read(ref received) == 1, "the signal after the repair");
+    }
+
+    [Test]
     public void TheDispatcherRepairsByItself()
     {
         int received = 0;
         using var subscription = SubscribeThenLetSystemNativeOverwrite(OtherSig, _ => Interlocked.Increment(ref received));
-        Poll.Expect(() => SignalHandlers.Get(OtherSig).Kind == SignalDispositionKind.Managed, "the dispatcher's repair (every 200 ms)");
+        Poll.Expect(() => SignalHandlers.Get(OtherSig).Kind == SignalDispositionKind.Managed, "the dispatcher's repair (within 200 ms of a subscription change)");
         SignalSender.Kill(Environment.ProcessId, OtherSig);
         Poll.Expect(() => Volatile.Read(ref received) == 1, "the signal after the repair");
     }

@@ -19,6 +19,12 @@ internal sealed class AckChannel : IDisposable
     /// <summary>The ping-pong acknowledgement: one byte.</summary>
     public void Acknowledge() => _fifo.Write(OneByte);
 
+    /// <summary>
+    /// The isolated-signal acknowledgement: the CLOCK_MONOTONIC reading at the start of the callback, 8 bytes
+    /// (Stopwatch on Linux is CLOCK_MONOTONIC in nanoseconds, the clock the sender read before sending).
+    /// </summary>
+    public void AcknowledgeTime(long monotonicNs) => AcknowledgeCount(monotonicNs);
+
     /// <summary>The end of a flood burst: the count received, 8 bytes in native (little-endian) order.</summary>
     public void AcknowledgeCount(long count)
     {

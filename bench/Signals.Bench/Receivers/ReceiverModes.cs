@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Signals.Bench.Receivers;
@@ -14,9 +15,24 @@ internal static class ReceiverModes
     private static readonly Dictionary<string, Func<AckChannel, ReceiverHost, IDisposable[]>> Modes = new()
     {
         ["ours-callback"] = OursCallback,
+        ["ours-spin50"] = (ack, host) =>
+        {
+            SignalEvents.DispatcherSpin = TimeSpan.FromMicroseconds(50); // diagnostic: the spin that was the default until issue 11
+            return OursCallback(ack, host);
+        },
         ["ours-waitasync"] = OursWaitAsync,
         ["ours-term"] = OursTermination,
-        ["psr-usr1"] = (ack, host) => [PosixSignalRegistrationOn((PosixSignal)Signal.SIGUSR1.Number, ack, host)],
+        ["psr-usr1"] = (ack, host) =>
+        [
+            PosixSignalRegistrationOn((PosixSignal)Signal.SIGUSR1.Number, ack, host),
+            PosixSignalRegistration.Create((PosixSignal)Signal.SIGUSR2.Number, context =>
+            {
+                long now = Stopwatch.GetTimestamp();
+                context.Cancel = true;
+                ack.AcknowledgeTime(now);
+                host.Delivered(1);
+            }),
+        ],
         ["psr-term"] = (ack, host) => [PosixSignalRegistrationOn(PosixSignal.SIGTERM, ack, host)],
     };
 
@@ -43,7 +59,11 @@ internal static class ReceiverModes
         }
     }
 
-    // Our callback on the dispatcher thread: SIGUSR1 for latency, the real-time signal for the flood.
+    /// <summary>The isolated-signal row's signal: each delivery is answered with the callback's start time.</summary>
+    public static Signal IsolatedSignal => Signal.SIGUSR2;
+
+    // Our callback on the dispatcher thread: SIGUSR1 for ping-pong, SIGUSR2 for isolated signals, the
+    // real-time signal for the flood and the paced stream.
     private static IDisposable[] OursCallback(AckChannel ack, ReceiverHost host)
     {
         long floodCount = 0, floodTotal = 0; // touched only on the dispatcher thread
@@ -66,7 +86,14 @@ internal static class ReceiverModes
                 floodCount -= floodTotal;
             }
         });
-        return [ping, flood];
+        var isolated = SignalEvents.Subscribe(IsolatedSignal, _ =>
+        {
+            long now = Stopwatch.GetTimestamp();
+            host.OnDispatcherThread();
+            ack.AcknowledgeTime(now);
+            host.Delivered(1);
+        });
+        return [ping, flood, isolated];
     }
 
     // A WaitAsync loop done safely: the next wait subscribes before the sender is acknowledged (else the

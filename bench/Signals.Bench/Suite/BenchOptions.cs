@@ -21,6 +21,22 @@ internal sealed record BenchOptions
     /// <summary>Ping-pong samples per row and round (so Rounds * Samples per row in all).</summary>
     public int Samples { get; init; } = 1250;
 
+    /// <summary>Isolated signals (2-10 ms apart) per receiver and round: 20 x 100 = 2,000 per receiver.</summary>
+    public int IsolatedSamples { get; init; } = 100;
+
+    /// <summary>Signals per receiver and round of the CPU-per-signal rows, at 1,000/s and at 10,000/s.</summary>
+    public int CpuSlowCount { get; init; } = 300;
+    public int CpuFastCount { get; init; } = 2000;
+
+    /// <summary>
+    /// The idle window (all receivers idle, nothing sent), after the measured rounds. As long as the slowest
+    /// tamper-check interval (30 s): a shorter window holds zero or one of those wake-ups by chance.
+    /// </summary>
+    public int IdleSeconds { get; init; } = 30;
+
+    /// <summary>Cold processes timed for the first use, each of ours and PosixSignalRegistration.</summary>
+    public int FirstUseRuns { get; init; } = 7;
+
     /// <summary>Round trips each sender run discards before recording.</summary>
     public int Warmup { get; init; } = 200;
 
@@ -56,6 +72,11 @@ internal sealed record BenchOptions
             Rounds = Number("rounds", defaults.Rounds),
             Samples = Number("samples", defaults.Samples),
             Warmup = Number("warmup", defaults.Warmup),
+            IsolatedSamples = Number("isolated", defaults.IsolatedSamples),
+            CpuSlowCount = Number("cpu-slow", defaults.CpuSlowCount),
+            CpuFastCount = Number("cpu-fast", defaults.CpuFastCount),
+            IdleSeconds = Number("idle-seconds", defaults.IdleSeconds),
+            FirstUseRuns = Number("first-use", defaults.FirstUseRuns),
             FloodSenders = Number("flood-senders", defaults.FloodSenders),
             FloodPerSender = Number("flood", defaults.FloodPerSender),
             HandlerKills = Number("handler-kills", defaults.HandlerKills),

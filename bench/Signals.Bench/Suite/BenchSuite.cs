@@ -6,13 +6,18 @@ namespace Signals.Bench.Suite;
 
 /// <summary>
 /// Runs every row in one process tree, interleaved in rounds: each round runs each latency row (in a
-/// rotated order), both flood rows and the handler-cost probe, so that whatever else the machine is
-/// doing at a given moment hits every row alike. A first round warms everything up and is not recorded.
+/// rotated order), the isolated-signal rows, the flood rows, the CPU-per-signal rows and the handler-cost
+/// probe, so that whatever else the machine is doing at a given moment hits every row alike. A first round
+/// warms everything up and is not recorded; then come the measured rounds, then the idle window (every
+/// receiver, and three idle processes holding handlers, measured from /proc while nothing is sent), then
+/// the cold-process first-use timings.
 /// </summary>
 internal static class BenchSuite
 {
     public static int Run(BenchOptions options)
     {
+        if (Stopwatch.Frequency != 1_000_000_000)
+            throw new InvalidOperationException("the isolated-signal row needs Stopwatch in CLOCK_MONOTONIC nanoseconds (Linux)");
         var clock = Stopwatch.StartNew();
         var machine = MachineInfo.Collect(options.SdkVersion);
         var scratch = Directory.CreateTempSubdirectory("signals-bench-").FullName;
@@ -35,17 +40,28 @@ internal static class BenchSuite
                 receivers.Add(receiver);
                 return receiver;
             }
+            ReceiverProcess StartIdle(string mode)
+            {
+                var (fileName, prefix) = SelfCommand();
+                var receiver = ReceiverProcess.Start("idle-" + mode, "", fileName, [.. prefix, "idle", mode]);
+                receivers.Add(receiver);
+                return receiver;
+            }
 
             var selfPipe = StartCWith("c-selfpipe", "recv_selfpipe", flood.ToString(CultureInfo.InvariantCulture));
             var sigwait = StartCWith("c-sigwait", "recv_sigwait");
             var libsignalsLoop = StartCWith("c-libsignals", "recv_libsignals", flood.ToString(CultureInfo.InvariantCulture));
             // About as many idle threads that take signals as a .NET process has (12 in the demo, more with a busy ThreadPool).
             var libsignalsThreads = StartCWith("c-libsignals-threads", "recv_libsignals", flood.ToString(CultureInfo.InvariantCulture), "14");
+            var signalfd = StartCWith("c-signalfd", "recv_signalfd");
             var oursCallback = StartDotnet("ours-callback");
             var oursWaitAsync = StartDotnet("ours-waitasync");
             var psrUsr1 = StartDotnet("psr-usr1");
             var psrTerm = StartDotnet("psr-term");
             var oursTerm = StartDotnet("ours-term");
+            var oursSpin = StartDotnet("ours-spin50");
+            // Started now, so they have settled (JIT, tamper checks backed off) by the idle window after the rounds.
+            var idleProcesses = new[] { StartIdle("bare"), StartIdle("psr"), StartIdle("ours") };
 
             var latency = new List<LatencyRow>
             {
@@ -65,6 +81,22 @@ internal static class BenchSuite
                 new("diagnostic: C + libsignals, the dispatcher's loop", libsignalsLoop, flood),
                 new("diagnostic: the same + 14 idle threads that take signals (like .NET's)", libsignalsThreads, flood),
             };
+            int isolatedSignal = ReceiverModes.IsolatedSignal.Number;
+            var isolated = new List<IsolatedRow>
+            {
+                new("C self-pipe, reader thread (floor)", selfPipe, isolatedSignal),
+                new("C signalfd thread", signalfd, isolatedSignal),
+                new(".NET PosixSignalRegistration", psrUsr1, isolatedSignal),
+                new("ours: Subscribe callback (dispatcher)", oursCallback, isolatedSignal),
+                new("diagnostic: ours with DispatcherSpin = 50 µs", oursSpin, isolatedSignal),
+            };
+            var cpuRows = new List<CpuRow>();
+            foreach (int rate in new[] { 1000, 10_000 })
+            {
+                cpuRows.Add(new("C self-pipe + atomic counter (floor)", selfPipe, flood, rate));
+                cpuRows.Add(new("ours: Subscribe callback (dispatcher)", oursCallback, flood, rate));
+                cpuRows.Add(new("diagnostic: ours with DispatcherSpin = 50 µs", oursSpin, flood, rate));
+            }
             var handlerCost = new HandlerCostRow();
             var dotnetReceivers = new[] { oursCallback, oursWaitAsync, psrUsr1, psrTerm, oursTerm };
 
@@ -77,9 +109,18 @@ internal static class BenchSuite
                 Console.Error.WriteLine($"bench: round {round}/{options.Rounds} ({clock.Elapsed.TotalSeconds:F0} s)");
                 RunRound(round, record: true, options.Samples);
             }
+            // After the rounds: every process has been up for minutes, its tamper checks backed off and its code tiered up.
+            var idle = MeasureIdle(options, receivers, idleProcesses, cpuRows);
             var allocations = dotnetReceivers.ToDictionary(receiver => receiver.Name, receiver => Tool.Fields(Control(receiver, "stats")));
+            var firstUse = MeasureFirstUse(options);
 
-            var report = new Report(options, machine, latency, floods, handlerCost, allocations, clock.Elapsed);
+            var report = new Report(options, machine, latency, floods, handlerCost, allocations, clock.Elapsed)
+            {
+                Isolated = isolated,
+                Cpu = cpuRows,
+                Idle = idle,
+                FirstUse = firstUse,
+            };
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
             File.WriteAllText(options.Output, report.Markdown(withBenchLines: true));
             Console.WriteLine(report.Markdown(withBenchLines: false));
@@ -92,8 +133,16 @@ internal static class BenchSuite
                 // Rotate the order each round so no row always follows the same neighbour.
                 for (int i = 0; i < latency.Count; i++)
                     latency[(i + round) % latency.Count].RunRound(options, scratch, samples, record);
+                for (int i = 0; i < isolated.Count; i++)
+                    isolated[(i + round) % isolated.Count].RunRound(options, scratch, round,
+                        record ? options.IsolatedSamples : Math.Max(10, options.IsolatedSamples / 5), record);
                 for (int i = 0; i < floods.Count; i++)
                     floods[(i + round) % floods.Count].RunRound(options, record);
+                for (int i = 0; i < cpuRows.Count; i++)
+                {
+                    var row = cpuRows[(i + round) % cpuRows.Count];
+                    row.RunRound(options, row.Rate == 1000 ? options.CpuSlowCount : options.CpuFastCount, record);
+                }
                 handlerCost.RunRound(options, record);
             }
         }
@@ -103,6 +152,40 @@ internal static class BenchSuite
                 receiver.Dispose();
             Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Nothing is sent for <see cref="BenchOptions.IdleSeconds"/>: every process's CPU, wake-ups, threads and
+    /// memory over that window. Gives the idle rows and each CPU row's idle baseline.
+    /// </summary>
+    private static Dictionary<string, IdleMeasurement> MeasureIdle(BenchOptions options, List<ReceiverProcess> receivers,
+        ReceiverProcess[] idleProcesses, List<CpuRow> cpuRows)
+    {
+        Console.Error.WriteLine($"bench: idle window ({options.IdleSeconds} s, load {MachineInfo.Load()})");
+        var start = receivers.ToDictionary(receiver => receiver, receiver => ProcStats.Read(receiver.Pid));
+        Thread.Sleep(TimeSpan.FromSeconds(options.IdleSeconds));
+        var idle = receivers.ToDictionary(receiver => receiver.Name,
+            receiver => IdleMeasurement.From(receiver.Name, receiver.Pid, start[receiver], ProcStats.Read(receiver.Pid)));
+        foreach (var row in cpuRows)
+            row.IdleNsPerSecond = idle[row.Receiver.Name].CpuUsPerSecond * 1000.0;
+        return idle;
+    }
+
+    /// <summary>Cold processes, alternating: the milliseconds of the very first Subscribe / PosixSignalRegistration.Create.</summary>
+    private static Dictionary<string, List<double>> MeasureFirstUse(BenchOptions options)
+    {
+        Console.Error.WriteLine($"bench: first use in {options.FirstUseRuns} cold processes each");
+        var (fileName, prefix) = SelfCommand();
+        var times = new Dictionary<string, List<double>> { ["ours"] = [], ["psr"] = [] };
+        for (int run = 0; run < options.FirstUseRuns; run++)
+        {
+            foreach (var (mode, list) in times)
+            {
+                string output = Tool.RunChecked(fileName, [.. prefix, "first-use", mode]);
+                list.Add(double.Parse(output.Trim(), CultureInfo.InvariantCulture));
+            }
+        }
+        return times;
     }
 
     // A receiver that died (e.g. killed by a signal it failed to handle) has no stats: the report says n/a.

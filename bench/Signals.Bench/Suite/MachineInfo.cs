@@ -12,5 +12,8 @@ internal sealed record MachineInfo(string Cpu, int Cores, string Kernel, string 
         Kernel: File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
         Runtime: RuntimeInformation.FrameworkDescription,
         Sdk: sdkVersion ?? "unknown",
-        LoadAverage: string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)));
+        LoadAverage: Load());
+
+    /// <summary>The 1, 5 and 15 minute load averages, as /proc/loadavg has them.</summary>
+    public static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }

@@ -34,6 +34,25 @@ internal sealed class Report(
 
     private LatencyRow Row(string receiver) => latency.Single(row => row.Receiver.Name == receiver);
 
+    public required IReadOnlyList<IsolatedRow> Isolated { get; init; }
+    public required IReadOnlyList<CpuRow> Cpu { get; init; }
+    public required IReadOnlyDictionary<string, IdleMeasurement> Idle { get; init; }
+    public required IReadOnlyDictionary<string, List<double>> FirstUse { get; init; }
+
+    private IsolatedRow IsolatedOf(string receiver) => Isolated.First(row => row.Receiver.Name == receiver);
+    private double IsolatedP50Ratio => IsolatedOf("ours-callback").PercentileUs(0.5) / IsolatedOf("c-selfpipe").PercentileUs(0.5);
+    private double IsolatedP99Ratio => IsolatedOf("ours-callback").PercentileUs(0.99) / IsolatedOf("c-selfpipe").PercentileUs(0.99);
+    private double CpuRatio(int rate) =>
+        Cpu.Single(row => row.Rate == rate && row.Receiver.Name == "ours-callback").UsPerSignal /
+        Cpu.Single(row => row.Rate == rate && row.Receiver.Name == "c-selfpipe").UsPerSignal;
+    private double CpuRatioWorst => Math.Max(CpuRatio(1000), CpuRatio(10_000));
+    private IdleMeasurement IdleOurs => Idle["idle-ours"];
+    private IdleMeasurement IdlePsr => Idle["idle-psr"];
+    private double IdleCpuRatio => IdleOurs.CpuUsPerSecond / IdlePsr.CpuUsPerSecond;
+    private int ThreadsAdded => IdleOurs.Threads - IdlePsr.Threads;
+    private double RssAddedMb => IdleOurs.RssMb - IdlePsr.RssMb;
+    private double FirstSubscribeMs => Statistics.Median(FirstUse["ours"]);
+
     public IEnumerable<string> BenchLines() =>
     [
         $"BENCH p50_ratio_vs_c_selfpipe={Format(P50Ratio, 2)}",
@@ -43,6 +62,14 @@ internal sealed class Report(
         $"BENCH flood_ratio_vs_c={Format(FloodRatio, 2)} exact={(FloodExact ? "yes" : "no")}",
         $"BENCH alloc_bytes_per_signal={Format(AllocPerSignal, 2)}",
         $"BENCH handler_cost_ratio={Format(HandlerRatio, 2)}",
+        $"BENCH idle_cpu_ratio_vs_posixsignalregistration={Format(IdleCpuRatio, 2)}",
+        $"BENCH idle_wakeups_per_s={Format(IdleOurs.WakeupsPerSecond, 2)}",
+        $"BENCH threads_added={ThreadsAdded}",
+        $"BENCH rss_added_mb={Format(RssAddedMb, 2)}",
+        $"BENCH first_subscribe_ms={Format(FirstSubscribeMs, 2)}",
+        $"BENCH isolated_p50_ratio_vs_c_selfpipe={Format(IsolatedP50Ratio, 2)}",
+        $"BENCH isolated_p99_ratio_vs_c_selfpipe={Format(IsolatedP99Ratio, 2)}",
+        $"BENCH cpu_per_signal_ratio_vs_c_selfpipe={Format(CpuRatioWorst, 2)} at_1000_per_s={Format(CpuRatio(1000), 2)} at_10000_per_s={Format(CpuRatio(10_000), 2)}",
     ];
 
     /// <summary>The report; the saved file carries the BENCH lines too, the printed table leaves them to the end of the output.</summary>
@@ -52,12 +79,16 @@ internal sealed class Report(
         text.AppendLine("# Signals benchmark");
         text.AppendLine();
         text.AppendLine($"- Machine: {machine.Cpu}, {machine.Cores} cores, Linux {machine.Kernel}, {machine.Runtime} (SDK {machine.Sdk})");
-        text.AppendLine($"- Load average at start: {machine.LoadAverage} (the machine is shared: read medians and ratios, not absolutes)");
+        text.AppendLine($"- Load average at start: {machine.LoadAverage}, at the end: {MachineInfo.Load()} (the machine is shared: read medians and ratios, not absolutes)");
         text.AppendLine($"- Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {elapsed.TotalSeconds:F0} s; {options.Rounds} interleaved rounds after one warm-up round; " +
                         $"senders are separate processes");
         text.AppendLine();
 
-        text.AppendLine($"## Latency: ping-pong round trip (kill, then wait for the receiver's acknowledgement on a FIFO)");
+        IsolatedSection(text);
+        IdleSection(text);
+        CpuSection(text);
+
+        text.AppendLine($"## Back-to-back signals: ping-pong round trip (kill, then wait for the receiver's acknowledgement on a FIFO)");
         text.AppendLine();
         text.AppendLine($"{options.Samples} samples per row and round, {options.Warmup} discarded per sender run.");
         text.AppendLine();
@@ -72,8 +103,8 @@ internal sealed class Report(
         text.AppendLine();
 
         text.AppendLine("The floor's handler writes one byte and its reader blocks in read(2). The diagnostic rows run libsignals' " +
-                        "handler and reader from C, without .NET, with the managed dispatcher's loop (signals_read_wait: spin up to " +
-                        "50 µs, then sleep in read(2)): ours minus the diagnostic row is the .NET process's share, the diagnostic row " +
+                        "handler and reader from C, without .NET, with the managed dispatcher's loop (signals_read_wait with a 50 µs " +
+                        "spin after short waits, then sleep in read(2); the managed default is no spin): ours minus the diagnostic row is the .NET process's share, the diagnostic row " +
                         "minus the floor is the native library's.");
         text.AppendLine();
         text.AppendLine($"## Throughput: {options.FloodSenders} sender processes queue SIGRTMIN+2 with sigqueue ({options.FloodPerSender} each per round)");
@@ -122,6 +153,15 @@ internal sealed class Report(
         Target(text, $"flood / raw C (exact: {(FloodExact ? "yes" : "no")})", FloodRatio, "≥ 0.7, exact", FloodRatio >= 0.7 && FloodExact);
         Target(text, "bytes per signal", AllocPerSignal, "0", AllocPerSignal == 0);
         Target(text, "handler cost / bare", HandlerRatio, "≤ 1.5", HandlerRatio <= 1.5);
+        Target(text, "isolated p50 / C self-pipe", IsolatedP50Ratio, "≤ 1.1", IsolatedP50Ratio <= 1.1);
+        Target(text, "isolated p99 / C self-pipe", IsolatedP99Ratio, "≤ 1.0", IsolatedP99Ratio <= 1.0);
+        Target(text, "idle CPU / PosixSignalRegistration", IdleCpuRatio, "≤ 1.5", IdleCpuRatio <= 1.5);
+        Target(text, "idle wake-ups per second (ours)", IdleOurs.WakeupsPerSecond, "≤ 5", IdleOurs.WakeupsPerSecond <= 5);
+        Target(text, "threads added (vs PosixSignalRegistration)", ThreadsAdded, "≤ 1", ThreadsAdded <= 1);
+        Target(text, "resident MB added (vs PosixSignalRegistration)", RssAddedMb, "≤ 1", RssAddedMb <= 1);
+        Target(text, "first Subscribe in a cold process, ms", FirstSubscribeMs, "≤ 5", FirstSubscribeMs <= 5);
+        Target(text, "CPU per signal / C self-pipe at 1,000/s", CpuRatio(1000), "≤ 1.2", CpuRatio(1000) <= 1.2);
+        Target(text, "CPU per signal / C self-pipe at 10,000/s", CpuRatio(10_000), "≤ 1.2", CpuRatio(10_000) <= 1.2);
         if (withBenchLines)
         {
             text.AppendLine();
@@ -131,6 +171,72 @@ internal sealed class Report(
             text.AppendLine("```");
         }
         return text.ToString();
+    }
+
+    private void IsolatedSection(StringBuilder text)
+    {
+        var floor = IsolatedOf("c-selfpipe");
+        text.AppendLine("## Latency: isolated signals (2–10 ms apart at random) → start of the callback");
+        text.AppendLine();
+        text.AppendLine($"sigqueue with the send time as its value; the receiver answers with its CLOCK_MONOTONIC reading at the start " +
+                        $"of its callback. {options.IsolatedSamples} samples per row and round, every row in every round.");
+        text.AppendLine();
+        text.AppendLine("| receiver | samples | p50 µs | p90 µs | p99 µs | p50 / floor | p99 / floor | lost |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var row in Isolated)
+        {
+            text.AppendLine($"| {row.Title} | {row.Count} | {Format(row.PercentileUs(0.5), 1)} | {Format(row.PercentileUs(0.9), 1)} | " +
+                            $"{Format(row.PercentileUs(0.99), 1)} | {Format(row.PercentileUs(0.5) / floor.PercentileUs(0.5), 2)} | " +
+                            $"{Format(row.PercentileUs(0.99) / floor.PercentileUs(0.99), 2)} | " +
+                            $"{(row.Failures == 0 ? "none" : $"{row.Failures} runs: {row.LastFailure}")} |");
+        }
+        text.AppendLine();
+    }
+
+    private void IdleSection(StringBuilder text)
+    {
+        text.AppendLine($"## Idle: {options.IdleSeconds} s with handlers for SIGHUP, SIGTERM and SIGUSR1 and no signals");
+        text.AppendLine();
+        text.AppendLine("Process CPU (schedstat of every thread), context switches (voluntary + nonvoluntary), threads and VmRSS from /proc. " +
+                        "The first three rows are processes that do nothing else; the rest are the long-lived benchmark receivers (their CPU rows subtract these rates).");
+        text.AppendLine();
+        text.AppendLine("| process | CPU µs/s | wake-ups /s | threads | RSS MB | Signals loaded |");
+        text.AppendLine("|---|---:|---:|---:|---:|---|");
+        foreach (var (name, idle) in Idle.OrderBy(pair => pair.Key.StartsWith("idle-", StringComparison.Ordinal) ? 0 : 1))
+        {
+            string title = name switch
+            {
+                "idle-bare" => "no handlers (a bare .NET process)",
+                "idle-psr" => "PosixSignalRegistration ×3",
+                "idle-ours" => "ours: SignalEvents.Subscribe ×3",
+                _ => $"receiver {name}",
+            };
+            text.AppendLine($"| {title} | {Format(idle.CpuUsPerSecond, 1)} | {Format(idle.WakeupsPerSecond, 2)} | {idle.Threads} | " +
+                            $"{Format(idle.RssMb, 1)} | {(idle.LoadsSignals ? "yes" : "no")} |");
+        }
+        text.AppendLine();
+        text.AppendLine($"First use in a cold process ({options.FirstUseRuns} processes each), ms: ours (first SignalEvents.Subscribe of three signals) " +
+                        $"median {Format(FirstSubscribeMs, 2)} ({string.Join(", ", FirstUse["ours"].Select(ms => Format(ms, 1)))}); " +
+                        $"PosixSignalRegistration.Create ×3 median {Format(Statistics.Median(FirstUse["psr"]), 2)} " +
+                        $"({string.Join(", ", FirstUse["psr"].Select(ms => Format(ms, 1)))}).");
+        text.AppendLine();
+    }
+
+    private void CpuSection(StringBuilder text)
+    {
+        text.AppendLine("## CPU per signal: a steady stream of queued real-time signals");
+        text.AppendLine();
+        text.AppendLine("Receiver process CPU (all threads, /proc) over the stream, minus its idle rate, divided by the signals.");
+        text.AppendLine();
+        text.AppendLine("| receiver | rate /s | signals | CPU µs per signal | / floor | exact |");
+        text.AppendLine("|---|---:|---:|---:|---:|---|");
+        foreach (var row in Cpu)
+        {
+            var floor = Cpu.Single(other => other.Rate == row.Rate && other.Receiver.Name == "c-selfpipe");
+            text.AppendLine($"| {row.Title} | {row.Rate} | {row.Signals} | {Format(row.UsPerSignal, 2)} | " +
+                            $"{Format(row.UsPerSignal / floor.UsPerSignal, 2)} | {(row.AllExact ? "yes" : row.LastFailure)} |");
+        }
+        text.AppendLine();
     }
 
     private double BytesPerSignal(string receiver, string scope)

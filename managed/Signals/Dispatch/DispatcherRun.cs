@@ -57,14 +57,16 @@ internal sealed class DispatcherRun
         var records = new NativeRecord[BatchSize];
         while (!_stopping)
         {
-            // Blocks in read(2) until records arrive; returns 0 for a wake (RequestStop) or a closed pipe.
-            int count = Native.SignalsReadWait(ref records[0], records.Length, -1);
+            // Sleeps until records arrive or the tamper check is due; 0 for that, a wake (RequestStop) or a closed pipe.
+            int count = Native.SignalsReadWait(ref records[0], records.Length, TamperSchedule.MillisecondsUntilDue());
             for (int i = 0; i < count; i++)
                 SignalDispatcher.Dispatch(records[i]);
             if (count > 0)
                 SignalDispatcher.WakePauseWaiters();
             else if (count < 0)
                 ReportReadFailure(-count);
+            if (!_stopping && TamperSchedule.IsDue())
+                TamperGuard.CheckPeriodically();
         }
     }
 

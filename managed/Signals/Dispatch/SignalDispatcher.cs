@@ -41,7 +41,6 @@ internal static class SignalDispatcher
         var run = new DispatcherRun();
         run.Start();
         _current = run;
-        TamperGuard.Start();
     }
 
     /// <summary>
@@ -50,7 +49,6 @@ internal static class SignalDispatcher
     /// </summary>
     internal static DispatcherRun? Stop()
     {
-        TamperGuard.Stop();
         var run = _current;
         _current = null;
         run?.RequestStop();

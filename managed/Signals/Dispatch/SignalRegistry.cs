@@ -93,6 +93,15 @@ internal static class SignalRegistry
         ApplyNativeAction(number);
     }
 
+    // A loop, not LINQ's Any: keeps System.Linq out of a process that only subscribes (first use, resident memory).
+    private static bool AnyHandles(SignalSubscription[] subscribers)
+    {
+        foreach (var subscription in subscribers)
+            if (subscription.Options.Policy == SignalPolicy.Handle)
+                return true;
+        return false;
+    }
+
     /// <summary>
     /// Makes the native action match the subscribers: none → the saved previous action is restored;
     /// any Handle subscriber → SIGNALS_POLICY_HANDLE (except where the runtime depends on chaining);
@@ -100,6 +109,7 @@ internal static class SignalRegistry
     /// </summary>
     private static void ApplyNativeAction(int number)
     {
+        TamperSchedule.Reset(); // a change: check often for a while (a PosixSignalRegistration may be disposed next)
         var subscribers = Subscribers[number];
         var name = new Signal(number).Name;
         if (subscribers.Length == 0)
@@ -109,7 +119,7 @@ internal static class SignalRegistry
                 NativeResult.Check(restored, $"Restoring the previous action of {name}");
             return;
         }
-        bool handle = !RuntimeSignalHandling.DependsOnPrevious(number) && subscribers.Any(s => s.Options.Policy == SignalPolicy.Handle);
+        bool handle = !RuntimeSignalHandling.DependsOnPrevious(number) && AnyHandles(subscribers);
         int policy = handle ? NativeConstants.PolicyHandle : NativeConstants.PolicyObserve;
         NativeResult.Check(Native.SignalsInstall(number, policy), $"Installing the handler for {name}");
     }

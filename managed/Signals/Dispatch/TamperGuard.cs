@@ -6,34 +6,22 @@ namespace Signals.Dispatch;
 /// Finds and repairs tampering: SIG_DFL or SIG_IGN put over our handler while a subscription needs it
 /// (System.Native does this when a PosixSignalRegistration made before ours is disposed). A handler
 /// function put over ours is not tampering: it is the next owner of the signal, which calls ours as its
-/// previous action or chose not to; putting ours back on top would cut it out. A timer checks every
-/// <see cref="CheckInterval"/> while the dispatcher runs. So that two repairers (another copy of this
-/// library, another library that repairs) cannot fight forever, the timer repairs a signal at most
+/// previous action or chose not to; putting ours back on top would cut it out. The dispatcher checks in its
+/// own wait when <see cref="TamperSchedule"/> says a check is due (no timer: an idle process wakes no other
+/// thread). So that two repairers (another copy of this library, another library that repairs) cannot fight
+/// forever, the periodic check repairs a signal at most
 /// <see cref="MaxRepairs"/> times within <see cref="RepairWindow"/>; after that it leaves the signal alone and
 /// reports it once (<see cref="SignalEvents.RepairAbandoned"/>) until a new subscription or an explicit
 /// <see cref="SignalEvents.CheckTampering"/> re-arms it.
 /// </summary>
 internal static class TamperGuard
 {
-    internal static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(200);
     internal const int MaxRepairs = 3;
     internal static readonly TimeSpan RepairWindow = TimeSpan.FromSeconds(10);
 
     // All guarded by SignalRegistry.Gate.
-    private static Timer? _timer;
     private static readonly Queue<long>?[] RecentRepairs = new Queue<long>?[Signal.MaxNumber + 1];
     private static readonly bool[] Abandoned = new bool[Signal.MaxNumber + 1];
-
-    /// <summary>Starts the periodic check. Called with the Gate held.</summary>
-    internal static void Start() =>
-        _timer ??= new Timer(static _ => CheckPeriodically(), null, CheckInterval, CheckInterval);
-
-    /// <summary>Stops the periodic check (a check in flight may still finish). Called with the Gate held.</summary>
-    internal static void Stop()
-    {
-        _timer?.Dispose();
-        _timer = null;
-    }
 
     /// <summary>Forgets past repairs of a signal: our handler was installed for it again. Called with the Gate held.</summary>
     internal static void Rearm(int number)
@@ -100,17 +88,25 @@ internal static class TamperGuard
         return true;
     }
 
-    // On a timer thread: an exception here would end the process, so it is reported instead.
-    private static void CheckPeriodically()
+    /// <summary>
+    /// The periodic check, on the dispatcher thread between batches: an exception here would end the dispatcher,
+    /// so it is reported instead. Tells <see cref="TamperSchedule"/> whether it repaired something (then the
+    /// next check comes soon again) or found everything in place (then it backs off).
+    /// </summary>
+    internal static void CheckPeriodically()
     {
+        bool repaired = false;
         try
         {
             if (SignalEvents.RepairTampering)
-                Check(repair: true, periodic: true);
+                foreach (var signal in Check(repair: true, periodic: true))
+                    repaired |= !Volatile.Read(ref Abandoned[signal.Number]); // an abandoned signal must not keep the checks fast
         }
         catch (Exception exception)
         {
-            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again in {CheckInterval.TotalMilliseconds} ms. {exception.Message}");
+            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again in {TamperSchedule.Fast.TotalMilliseconds} ms. {exception.Message}");
+            repaired = true;
         }
+        TamperSchedule.Checked(repaired);
     }
 }

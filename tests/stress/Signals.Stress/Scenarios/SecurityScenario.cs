@@ -63,7 +63,9 @@ internal static class SecurityScenario
 
     private static void PipeIsOurs(CheckList checks, Dictionary<int, string> before, int pid)
     {
-        var added = ProcFs.Descriptors(pid).Where(fd => !before.ContainsKey(fd.Key)).ToList();
+        // New by number or by target: a number closed and reused during Subscribe (the runtime closes transient
+        // descriptors while loading code) is new too.
+        var added = ProcFs.Descriptors(pid).Where(fd => !before.TryGetValue(fd.Key, out var old) || old != fd.Value).ToList();
         var pipeFds = added.Where(fd => fd.Value.StartsWith("pipe:", StringComparison.Ordinal)).ToList();
         string pipe = pipeFds.FirstOrDefault().Value ?? "none";
         checks.Check(pipeFds.Count == 2 && pipeFds.All(fd => fd.Value == pipe),

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Signals.Bench.Receivers;
+
+/// <summary>
+/// The first use in a cold process: one process per sample, which times its very first SignalEvents.Subscribe
+/// (or PosixSignalRegistration.Create, for comparison) for SIGHUP, SIGTERM and SIGUSR1, prints the
+/// milliseconds and exits. "ours-phases" splits ours into what it is made of (diagnostic, profile.md).
+/// </summary>
+internal static class FirstUse
+{
+    public static int Run(string mode)
+    {
+        string result = mode switch
+        {
+            "ours" => Ours(),
+            "psr" => Psr(),
+            "ours-phases" => OursPhases(),
+            _ => throw new ArgumentException($"unknown first-use mode '{mode}'"),
+        };
+        Console.Out.WriteLine(result);
+        return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string Ours()
+    {
+        long start = Stopwatch.GetTimestamp();
+        var subscription = SignalEvents.Subscribe([Signal.SIGHUP, Signal.SIGTERM, Signal.SIGUSR1], static _ => { });
+        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        GC.KeepAlive(subscription);
+        return Ms(ms);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string Psr()
+    {
+        long start = Stopwatch.GetTimestamp();
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, static context => context.Cancel = true);
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, static context => context.Cancel = true);
+        using var usr1 = PosixSignalRegistration.Create((PosixSignal)10, static context => context.Cancel = true);
+        return Ms(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    // Load + static initialisers of the Signal type; the runtime's own signal initialisation (what
+    // RuntimeSignalHandling.EnsureInitialized triggers); the first Subscribe after those; a second one.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string OursPhases()
+    {
+        long start = Stopwatch.GetTimestamp();
+        var assembly = typeof(Signal).Assembly;
+        double loadAssembly = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        start = Stopwatch.GetTimestamp();
+        Signal[] signals = [Signal.SIGHUP, Signal.SIGTERM, Signal.SIGUSR1];
+        double load = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        GC.KeepAlive(assembly);
+        start = Stopwatch.GetTimestamp();
+        PosixSignalRegistration.Create((PosixSignal)18, static _ => { }).Dispose(); // SIGCONT, as EnsureInitialized
+        double runtime = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        start = Stopwatch.GetTimestamp();
+        var first = SignalEvents.Subscribe(signals, static _ => { });
+        double subscribe = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        start = Stopwatch.GetTimestamp();
+        var second = SignalEvents.Subscribe(Signal.SIGUSR2, static _ => { });
+        double again = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        GC.KeepAlive(first);
+        GC.KeepAlive(second);
+        return $"load_assembly={Ms(loadAssembly)} signal_statics={Ms(load)} runtime_signal_init={Ms(runtime)} subscribe={Ms(subscribe)} second_subscribe={Ms(again)}";
+    }
+
+    private static string Ms(double ms) => ms.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+}
