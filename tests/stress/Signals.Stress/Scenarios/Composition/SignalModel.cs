@@ -63,6 +63,14 @@ internal sealed class SignalModel(Signal signal)
             Slot = OursSlot.Active; // still in the chain: reactivated where it is
             return;
         }
+        if (Top == ChainNode.Ours)
+        {
+            // A forgotten slot that someone put back on top (System.Native restoring the action it had saved
+            // from us after a set-default): only the policy changes, the saved action (the builtin one set
+            // then) stays (docs/design.md, "Chaining rules").
+            Slot = OursSlot.Active;
+            return;
+        }
         OursSaved = Top;
         Top = ChainNode.Ours;
         Slot = OursSlot.Active;
@@ -89,6 +97,7 @@ internal sealed class SignalModel(Signal signal)
             Remove(handler);
         Handler = null;
         Top = ignored ? ChainNode.Ignored : ChainNode.Default;
+        OursSaved = Top; // signals_set_builtin: the slot forgets its saved action, which becomes the builtin one
         Slot = OursSlot.None;
         Diverged = false;
     }
