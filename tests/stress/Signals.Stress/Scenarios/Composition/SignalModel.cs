@@ -63,6 +63,15 @@ internal sealed class SignalModel(Signal signal)
             Slot = OursSlot.Active; // still in the chain: reactivated where it is
             return;
         }
+        if (Slot != OursSlot.None && Top is ChainNode.Foreign or ChainNode.Runtime)
+        {
+            // A live pass-through under a handler function that does not reach it (System.Native put back the
+            // function it had saved from below ours): signals_install only changes the policy and leaves theirs
+            // on top, since it cannot tell this from a function that chains to ours (the known limit in
+            // docs/design.md, "Chaining rules"). Ours receives nothing until that function goes.
+            Slot = OursSlot.Active;
+            return;
+        }
         if (Top == ChainNode.Ours)
         {
             // A forgotten slot that someone put back on top (System.Native restoring the action it had saved
