@@ -52,7 +52,11 @@ internal sealed class LiveSubscription(int id, Signal signal, SignalPolicy polic
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             })!;
-            var output = child.StandardOutput.ReadToEndAsync();
+            // Process.Dispose does not close a redirected stream the caller has touched (it could still be in
+            // use): undisposed, its pipe's read end stays open until a GC finalizes it and the Shutdown leak
+            // check counts it.
+            using var reader = child.StandardOutput;
+            var output = reader.ReadToEndAsync();
             if (!child.WaitForExit(TimeSpan.FromSeconds(10)))
             {
                 problems.Add($"[waitforexit] a child started from {where} did not end within 10 s (WaitForExit)");

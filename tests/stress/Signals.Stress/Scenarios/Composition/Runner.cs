@@ -12,7 +12,7 @@ namespace Signals.Stress.Scenarios.Composition;
 internal sealed class Runner(Model model, Problems problems, ForeignHandler foreign, Func<Signal, int, bool> send, Baseline baseline)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan RepairDeadline = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SettleDeadline = TimeSpan.FromSeconds(2);
     // A negative check ("no more deliveries than sent") waits this long after the expected ones arrived:
     // records travel through a pipe to one thread and callbacks are queued at once, so an extra one shows up
     // well within it; one that comes later still fails the next step's check.
@@ -113,6 +113,7 @@ internal sealed class Runner(Model model, Problems problems, ForeignHandler fore
                 live.Registration!.Dispose();
                 model.Registrations.Remove(step.Ref);
                 model[live.Signal].DisposeRegistration(live);
+                RepairNow();
                 return null;
             }
             case StepKind.CancelKeyAdd:
@@ -141,6 +142,7 @@ internal sealed class Runner(Model model, Problems problems, ForeignHandler fore
                 int expected = signalModel.RemoveForeign();
                 int result = foreign.Remove(step.Signal.Number);
                 signalModel.ForeignRemovedAs(result);
+                RepairNow();
                 return result == expected || (diverged && result is 0 or 1) ? null
                     : $"[foreign] {step}: foreign_remove returned {result} (1 = someone is above it), the model expected {expected} ({signalModel.Describe()})";
             }
@@ -161,6 +163,12 @@ internal sealed class Runner(Model model, Problems problems, ForeignHandler fore
         }
         return null;
     }
+
+    // The steps that can put SIG_DFL/SIG_IGN over a live subscription (System.Native's last-registration
+    // dispose, the foreign helper putting back what it saved) repair at once, as the model does in Check:
+    // the dispatcher's periodic check is not waited for, since its interval is the library's choice (it may
+    // back off to seconds when nothing changes).
+    private static void RepairNow() => SignalEvents.CheckTampering(repair: true);
 
     private string? SendAndWait(Step step, SignalModel signalModel)
     {
@@ -207,10 +215,10 @@ internal sealed class Runner(Model model, Problems problems, ForeignHandler fore
         foreach (var id in model.Subscriptions.Keys.ToList())
             model.Subscriptions.Remove(id);
         // The dispatcher thread ends and the pipe closes; children's pipes close as they are reaped.
-        bool threadGone = Poll.Until(() => ThreadMasks.All().Values.All(t => t.Name != ThreadMasks.DispatcherComm), RepairDeadline);
+        bool threadGone = Poll.Until(() => ThreadMasks.All().Values.All(t => t.Name != ThreadMasks.DispatcherComm), SettleDeadline);
         if (!threadGone)
             return "[leak] the dispatcher thread still runs after Shutdown";
-        bool fdsBack = Poll.Until(() => ThreadMasks.Descriptors().Count <= baseline.Descriptors.Count, RepairDeadline);
+        bool fdsBack = Poll.Until(() => ThreadMasks.Descriptors().Count <= baseline.Descriptors.Count, SettleDeadline);
         if (!fdsBack)
             return $"[leak] after Shutdown these pipes/sockets are open: {string.Join(" ", ThreadMasks.Descriptors())}; after the first Shutdown: {string.Join(" ", baseline.Descriptors)}";
         int threads = ThreadMasks.Count();
@@ -246,9 +254,10 @@ internal sealed class Runner(Model model, Problems problems, ForeignHandler fore
     {
         var expected = signalModel.ExpectedKinds();
         SignalDisposition actual = SignalHandlers.Get(signalModel.Signal);
-        // The repair of a live subscription (and System.Native's own changes) take up to the check interval.
+        // Repairs are explicit (RepairNow); what may still land late is System.Native's SIGCHLD handler, which
+        // the first Process.Start installs, possibly from a callback on another thread.
         if (!expected.Contains(actual.Kind))
-            Poll.Until(() => expected.Contains((actual = SignalHandlers.Get(signalModel.Signal)).Kind), RepairDeadline);
+            Poll.Until(() => expected.Contains((actual = SignalHandlers.Get(signalModel.Signal)).Kind), SettleDeadline);
         if (!expected.Contains(actual.Kind))
             return $"[kind{(signalModel.IsChild ? "-sigchld" : "")}-{actual.Kind.ToString().ToLowerInvariant()}] after {step}: SignalHandlers.Get({Step.Name(signalModel.Signal)}) is {actual.Kind}, the model expects {Kinds(expected)} (model chain: {signalModel.Describe()})";
         int registered = signalModel.Subscriptions.Count;

@@ -14,7 +14,8 @@ namespace Signals.Stress.Scenarios.Composition;
 /// allowed (<see cref="Diverged"/>), but whatever the library does, our subscriptions still receive every
 /// delivery and, while they only Observe, so does everyone in the chain (item 5).</item>
 /// <item>SIG_DFL/SIG_IGN put over a live subscription (System.Native restoring its saved action when its last
-/// PosixSignalRegistration goes) is tampering: ours is back on top within the check interval.</item>
+/// PosixSignalRegistration goes) is tampering: the repair saves it as ours' previous action and puts ours
+/// back on top (the runner calls SignalEvents.CheckTampering after the steps that can tamper).</item>
 /// <item>System.Native installs its handler when the first registration of a signal is created (saving what is
 /// there) and puts that saved action back, unconditionally, when the last one is disposed.</item>
 /// </list>
@@ -62,6 +63,23 @@ internal sealed class SignalModel(Signal signal)
             Slot = OursSlot.Active; // still in the chain: reactivated where it is
             return;
         }
+        if (Slot != OursSlot.None && Top is ChainNode.Foreign or ChainNode.Runtime)
+        {
+            // A live pass-through under a handler function that does not reach it (System.Native put back the
+            // function it had saved from below ours): signals_install only changes the policy and leaves theirs
+            // on top, since it cannot tell this from a function that chains to ours (the known limit in
+            // docs/design.md, "Chaining rules"). Ours receives nothing until that function goes.
+            Slot = OursSlot.Active;
+            return;
+        }
+        if (Top == ChainNode.Ours)
+        {
+            // A forgotten slot that someone put back on top (System.Native restoring the action it had saved
+            // from us after a set-default): only the policy changes, the saved action (the builtin one set
+            // then) stays (docs/design.md, "Chaining rules").
+            Slot = OursSlot.Active;
+            return;
+        }
         OursSaved = Top;
         Top = ChainNode.Ours;
         Slot = OursSlot.Active;
@@ -88,6 +106,7 @@ internal sealed class SignalModel(Signal signal)
             Remove(handler);
         Handler = null;
         Top = ignored ? ChainNode.Ignored : ChainNode.Default;
+        OursSaved = Top; // signals_set_builtin: the slot forgets its saved action, which becomes the builtin one
         Slot = OursSlot.None;
         Diverged = false;
     }
@@ -165,13 +184,19 @@ internal sealed class SignalModel(Signal signal)
                 subscription.Expected++; // at least one SIGCHLD per child the main thread waited for
     }
 
-    /// <summary>A live subscription cut out of the chain is put back on top (the periodic tamper repair).</summary>
+    /// <summary>
+    /// The tamper repair (signals_reinstall, docs/design.md "Tampering"): SIG_DFL/SIG_IGN over a live
+    /// subscription becomes ours' saved previous action (what the last Dispose or a restore puts back: the
+    /// party that put it there, e.g. System.Native restoring its saved SIG_DFL, meant the signal to end up
+    /// there) and ours goes back on top. A handler function on top is the signal's next owner, never
+    /// repaired, even when it does not reach ours (System.Native putting back a function it had saved from
+    /// below ours): ours then receives nothing until that function goes.
+    /// </summary>
     public void Repair()
     {
-        if (Slot != OursSlot.Active || Reaches(ChainNode.Ours))
+        if (Slot != OursSlot.Active || Top is not (ChainNode.Default or ChainNode.Ignored))
             return;
-        if (Top is ChainNode.Foreign or ChainNode.Runtime)
-            Diverged = true; // whether ours adopts that function as its previous is the library's choice
+        OursSaved = Top;
         Top = ChainNode.Ours;
     }
 
