@@ -4,8 +4,8 @@
  * symbols) and compare them with signal-safety(7).
  *
  * Calls made here, all async-signal-safe: getpid(2), clock_gettime(2), write(2) (to the non-blocking
- * record pipe: a record, or a nudge after an overflow), and the previous handler when the policy says
- * to chain.
+ * record pipe: a record, or a nudge after an overflow), sigaction(2) (only to read the action on top
+ * before chaining), and the previous handler when the policy says to chain.
  * No locks, no allocation, errno saved on entry and restored on every path.
  *
  * Re-entry guard. Handlers chain: ours calls the action it replaced, and a handler installed above ours
@@ -123,6 +123,14 @@ static void chain_to_previous(struct signals_slot *slot, int signo, siginfo_t *i
     void *function = (previous->sa_flags & SA_SIGINFO) ? (void *)previous->sa_sigaction
                                                         : (void *)previous->sa_handler;
     if (function == (void *)SIG_DFL || function == (void *)SIG_IGN || function == (void *)signals_handler)
+        return;
+    /* The action on top already ran for this delivery: the kernel calls the top first, and ours runs below
+     * it only because it chained to us. That happens when a library puts back over ours the handler ours
+     * had saved (System.Native does, when a PosixSignalRegistration is created again): calling it from
+     * here would run it twice per delivery (the guard stops only the second round of ours). */
+    struct sigaction top;
+    if (sigaction(signo, NULL, &top) == 0 &&
+        ((top.sa_flags & SA_SIGINFO) ? (void *)top.sa_sigaction : (void *)top.sa_handler) == function)
         return;
     if ((previous->sa_flags & SA_RESETHAND) && atomic_exchange(&slot->previous_reset_spent, 1))
         return;

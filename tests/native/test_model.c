@@ -168,7 +168,8 @@ static int subscribed(int policy)
 }
 
 /* One delivery along the chain, from `entity`. `ours_chaining`: an invocation of ours further up is
- * chaining this same delivery (the re-entry guard returns at once). */
+ * chaining this same delivery (the re-entry guard returns at once). Ours skips a previous action that is
+ * the one on top (handler.c, chain_to_previous). */
 static void simulate(struct model *m, int s, int entity, int *ours_chaining, int depth)
 {
     if (depth > 32) {
@@ -182,7 +183,8 @@ static void simulate(struct model *m, int s, int entity, int *ours_chaining, int
     } else if (entity == E_OURS && !*ours_chaining) {
         if (subscribed(m->policy[s]))
             m->records[s]++;
-        if (m->policy[s] != SIGNALS_POLICY_HANDLE && m->previous[s] != E_OURS) {
+        /* Ours never chains to the action on top: that one already ran for this delivery. */
+        if (m->policy[s] != SIGNALS_POLICY_HANDLE && m->previous[s] != E_OURS && m->previous[s] != m->top[s]) {
             *ours_chaining = 1;
             simulate(m, s, m->previous[s], ours_chaining, depth + 1);
             *ours_chaining = 0;
