@@ -15,11 +15,29 @@
 
 #define PIDFD_VALUE INT64_C(0x1234567890abcdef)
 
+/* pidfd_open, or 0 with a note when this kernel or tool has no pidfd (ENOSYS: Linux before 5.3, or valgrind
+ * before 3.20, which R6's memcheck run uses); the test then has nothing to check. Kills `child` then. */
+static int open_pidfd(pid_t pid, pid_t child, int *pidfd)
+{
+    *pidfd = signals_pidfd_open(pid);
+    if (*pidfd < 0 && errno == ENOSYS) {
+        fprintf(stderr, "pidfd_open: ENOSYS here (old kernel or valgrind); nothing to test\n");
+        if (child > 0) {
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+        }
+        return 0;
+    }
+    CHECK(*pidfd >= 0);
+    return 1;
+}
+
 TEST(pidfd_send_to_self_records_sender_and_value)
 {
     CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    int pidfd = signals_pidfd_open(getpid());
-    CHECK(pidfd >= 0);
+    int pidfd;
+    if (!open_pidfd(getpid(), 0, &pidfd))
+        return;
     CHECK(fcntl(pidfd, F_GETFD) & FD_CLOEXEC); /* pidfd_open always sets it: a child never inherits it */
 
     CHECK_EQ(0, signals_pidfd_send(pidfd, SIGUSR1, 0, 0));
@@ -72,8 +90,9 @@ TEST(pidfd_send_value_reaches_another_process)
     CHECK_EQ(0, sigprocmask(SIG_BLOCK, &set, &old)); /* inherited: the child takes it with sigwaitinfo */
     pid_t child = spawn(wait_for_queued_usr1, NULL);
     CHECK_EQ(0, sigprocmask(SIG_SETMASK, &old, NULL));
-    int pidfd = signals_pidfd_open(child);
-    CHECK(pidfd >= 0);
+    int pidfd;
+    if (!open_pidfd(child, child, &pidfd))
+        return;
     CHECK_EQ(0, signals_pidfd_send(pidfd, SIGUSR1, 1, PIDFD_VALUE));
     expect_exit(child, 0);
     CHECK_EQ(0, signals_close(pidfd));
@@ -92,8 +111,9 @@ static int sleep_until_killed(void *unused)
 TEST(pidfd_of_reaped_process_is_esrch)
 {
     pid_t child = spawn(sleep_until_killed, NULL);
-    int pidfd = signals_pidfd_open(child);
-    CHECK(pidfd >= 0);
+    int pidfd;
+    if (!open_pidfd(child, child, &pidfd))
+        return;
     CHECK_EQ(0, signals_pidfd_send(pidfd, SIGTERM, 0, 0));
     int status = 0;
     CHECK_EQ(child, waitpid(child, &status, 0));
