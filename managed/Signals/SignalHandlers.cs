@@ -108,4 +108,28 @@ public static class SignalHandlers
             return live;
         }
     }
+
+    /// <summary>
+    /// Python's <c>signal.siginterrupt</c>: with <paramref name="interrupt"/> true, a system call that our handler for
+    /// <paramref name="signal"/> interrupts fails with EINTR; with false (the default) it is restarted (SA_RESTART).
+    /// The choice is remembered per signal for every handler and subscription of ours on it, applied at once when ours
+    /// is installed and at every later install. A native handler installed over ours keeps its own flags.
+    /// </summary>
+    /// <remarks>
+    /// Only code that calls the system directly sees EINTR: .NET's own I/O (streams, sockets, Thread.Sleep) retries
+    /// interrupted calls itself, so this matters for native code and raw P/Invokes in the process.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The signal cannot be handled (the message says why).</exception>
+    public static void SetInterrupt(Signal signal, bool interrupt)
+    {
+        signal.EnsureHandleable(nameof(signal));
+        NativeResult.Check(Native.SignalsSetInterrupt(signal.Number, interrupt ? 1 : 0), $"Setting siginterrupt for {signal}");
+    }
+
+    /// <summary>What <see cref="SetInterrupt"/> chose for <paramref name="signal"/>: true for EINTR, false for restart.</summary>
+    public static bool GetInterrupt(Signal signal)
+    {
+        signal.EnsureHandleable(nameof(signal));
+        return NativeResult.Check(Native.SignalsInterrupt(signal.Number), $"Reading siginterrupt for {signal}") == 1;
+    }
 }

@@ -93,6 +93,14 @@ SIGNALS_API int signals_policy(int signo);
  * SA_RESETHAND handler that already ran once, as the kernel would have reset it); -1 EINVAL ENOENT. */
 SIGNALS_API int signals_previous_disposition(int signo);
 
+/* Like siginterrupt(3): interrupt = 1 makes a system call that our handler interrupts fail with EINTR
+ * (no SA_RESTART); 0 restarts it (SA_RESTART, the default). Remembered per signal and applied whenever
+ * ours is installed, at once if ours is on top now (a foreign handler on top keeps its own flags).
+ * 0 / -1 EINVAL. */
+SIGNALS_API int signals_set_interrupt(int signo, int interrupt);
+/* The choice signals_set_interrupt() made for signo: 1 EINTR, 0 restart; -1 EINVAL. */
+SIGNALS_API int signals_interrupt(int signo);
+
 /* --- tamper check ------------------------------------------------------------------------------ */
 
 /* Mask of subscribed signals (policy HANDLE or OBSERVE) whose current action is SIG_DFL or SIG_IGN, i.e.
@@ -152,6 +160,14 @@ SIGNALS_API uint64_t signals_thread_self(void);
 SIGNALS_API int signals_thread_kill(int32_t tid, int signo);
 /* The calling thread's kernel thread id. Never fails. */
 SIGNALS_API int32_t signals_thread_id(void);
+/* pidfd_open(2): a file descriptor (close-on-exec) that stays bound to process pid, so a signal sent
+ * through it never reaches a process that later got the same pid. The fd, or -1 EINVAL ESRCH ENOSYS. */
+SIGNALS_API int signals_pidfd_open(int32_t pid);
+/* pidfd_send_signal(2) through a pidfd; has_value != 0 sends value with si_code SI_QUEUE (as sigqueue:
+ * the kernel allows SI_QUEUE to any process it may signal). 0 / -1 EBADF EINVAL EPERM ESRCH (exited). */
+SIGNALS_API int signals_pidfd_send(int pidfd, int signo, int has_value, int64_t value);
+/* close(2), for descriptors this library handed out (a pidfd). 0 / -1 EBADF. */
+SIGNALS_API int signals_close(int fd);
 /* getpid(2) / getuid(2). Never fail. */
 SIGNALS_API int32_t signals_getpid(void);
 SIGNALS_API uint32_t signals_getuid(void);

@@ -133,13 +133,15 @@ static int check_allowed(int signo)
     return 0;
 }
 
-/* Our action: SA_SIGINFO | SA_RESTART, with SA_ONSTACK and the mask of the action it replaces
- * (the runtime's fault handlers run on an alternate stack; keep whatever the previous owner chose). */
-static void our_action(struct sigaction *ours, const struct sigaction *previous)
+/* Our action: SA_SIGINFO | SA_RESTART (left out when signals_set_interrupt asked for EINTR), with
+ * SA_ONSTACK and the mask of the action it replaces (the runtime's fault handlers run on an alternate
+ * stack; keep whatever the previous owner chose). */
+static void our_action(int signo, struct sigaction *ours, const struct sigaction *previous)
 {
     memset(ours, 0, sizeof *ours);
     ours->sa_sigaction = signals_handler;
-    ours->sa_flags = SA_SIGINFO | SA_RESTART | (previous->sa_flags & SA_ONSTACK);
+    int restart = atomic_load(&signals_slots[signo].interrupt) ? 0 : SA_RESTART;
+    ours->sa_flags = SA_SIGINFO | restart | (previous->sa_flags & SA_ONSTACK);
     ours->sa_mask = previous->sa_mask;
 }
 
@@ -172,7 +174,7 @@ int signals_install(int signo, int policy)
         save_previous_locked(slot, &current);
         atomic_store(&slot->policy, policy); /* published before the handler can run */
         struct sigaction ours;
-        our_action(&ours, &current);
+        our_action(signo, &ours, &current);
         result = sigaction(signo, &ours, NULL);
         if (result != 0)
             atomic_store(&slot->policy, 0);
@@ -313,10 +315,39 @@ int signals_reinstall(int signo)
         result = signals_fail(ENOENT);
     } else if ((result = sigaction(signo, NULL, &current)) == 0 && is_builtin(&current)) {
         struct sigaction ours;
-        our_action(&ours, &slot->previous[atomic_load(&slot->previous_index)]);
+        our_action(signo, &ours, &slot->previous[atomic_load(&slot->previous_index)]);
         save_previous_locked(slot, &current);
         result = sigaction(signo, &ours, NULL);
     }
     pthread_mutex_unlock(&lock);
     return result;
+}
+
+/* Stored first, so an install racing this call (both take `lock`) builds its action with the new
+ * choice; then, if ours is on top, the flag changes in place: same handler and mask, so no delivery
+ * meets anything else. A foreign handler on top keeps its own flags (it decides for its own calls). */
+int signals_set_interrupt(int signo, int interrupt)
+{
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
+    pthread_mutex_lock(&lock);
+    atomic_store(&signals_slots[signo].interrupt, interrupt ? 1 : 0);
+    struct sigaction current;
+    int result = sigaction(signo, NULL, &current);
+    if (result == 0 && is_ours(&current)) {
+        if (interrupt)
+            current.sa_flags &= ~SA_RESTART;
+        else
+            current.sa_flags |= SA_RESTART;
+        result = sigaction(signo, &current, NULL);
+    }
+    pthread_mutex_unlock(&lock);
+    return result;
+}
+
+int signals_interrupt(int signo)
+{
+    if (!signals_in_range(signo))
+        return signals_fail(EINVAL);
+    return atomic_load(&signals_slots[signo].interrupt);
 }

@@ -44,6 +44,7 @@ struct signals_slot {
     _Atomic int previous_reset_spent;
     _Atomic uint64_t delivered;  /* deliveries recorded by the handler (written or overflowed) */
     _Atomic uint64_t overflowed; /* deliveries whose record did not fit in the pipe */
+    _Atomic int interrupt;       /* signals_set_interrupt(): 1 leaves SA_RESTART out of our action */
 };
 
 extern struct signals_slot signals_slots[SIGNALS_MAX_SIGNO + 1];

@@ -14,6 +14,7 @@ internal static class NativeResult
     public const int EINTR = 4;
     public const int EAGAIN = 11;
     public const int EINVAL = 22;
+    public const int ENOSYS = 38;
 
     /// <summary>Returns <paramref name="result"/> when it is not an error, else throws for <paramref name="what"/>.</summary>
     public static int Check(int result, string what)
