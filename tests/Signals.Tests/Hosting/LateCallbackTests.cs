@@ -26,7 +26,8 @@ public class LateCallbackTests
         int raised = 0;
         events.ConfigurationReloaded += (_, _) => raised++;
         var service = new SignalHostingService(Microsoft.Extensions.Options.Options.Create(new SignalHostingOptions()),
-            new IdleLifetime(), new PlainEnvironment(), configuration, events, NullLogger<SignalHostingService>.Instance);
+            new IdleLifetime(), new PlainEnvironment(), configuration,
+            Microsoft.Extensions.Options.Options.Create(new Microsoft.Extensions.Hosting.HostOptions()), events, NullLogger<SignalHostingService>.Instance);
 
         service.OnHangup(Hangup);
         Assert.That((configuration.Reloads, raised), Is.EqualTo((1, 1)), "a live host reloads");
