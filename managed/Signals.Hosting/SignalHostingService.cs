@@ -21,6 +21,7 @@ internal sealed class SignalHostingService(
     IHostEnvironment environment,
     IConfiguration configuration,
     IOptions<HostOptions> hostOptions,
+    IHostLifetime hostLifetime,
     SignalHostEvents events,
     ILogger<SignalHostingService> logger) : IHostedLifecycleService, IDisposable
 {
@@ -30,6 +31,7 @@ internal sealed class SignalHostingService(
     private int _terminationCount;
     private TimeSpan _deadline;
     private string _deadlineSource = "";
+    private readonly SystemdNotifySocket _systemd = SystemdNotifySocket.FromEnvironment(logger);
     private bool _disposed;
 
     public Task StartingAsync(CancellationToken cancellationToken)
@@ -42,6 +44,10 @@ internal sealed class SignalHostingService(
             LogUnsupported();
             return Task.CompletedTask;
         }
+        // UseSystemd()'s SystemdLifetime already says READY=1 at start and STOPPING=1 on ApplicationStopping;
+        // without it (a Type=notify-reload service that registers no lifetime of its own) we say STOPPING=1.
+        if (_systemd.IsEnabled && hostLifetime.GetType().FullName != "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime")
+            lifetime.ApplicationStopping.Register(() => _systemd.Notify("STOPPING=1"));
         if (_options.ReloadOnHangup)
             Subscribe([Signal.SIGHUP], "reload", _options.Reload, OnHangup, CallbackTarget.ThreadPool);
         if (_options.HandleTermination)
@@ -173,6 +179,9 @@ internal sealed class SignalHostingService(
         {
             logger.LogWarning("Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}), but the host's IConfiguration ({Type}) cannot reload.",
                 signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, configuration.GetType().Name);
+            // Still answer systemd's reload, which would otherwise wait for READY=1 until it times out.
+            _systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifySocket.MonotonicMicroseconds()}");
+            _systemd.Notify("READY=1");
             return;
         }
         // One reload at a time: two quick SIGHUPs run on two pool threads. A callback the pool starts after
@@ -181,12 +190,17 @@ internal sealed class SignalHostingService(
         {
             if (Volatile.Read(ref _disposed))
                 return;
+            // systemd's notify-reload protocol (systemd >= 253): RELOADING=1 with the time the reload began, then
+            // READY=1 when it is over, failed or not (systemd waits for READY=1). The first READY=1, at start, is
+            // UseSystemd()'s: we never send one outside a reload.
+            _systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifySocket.MonotonicMicroseconds()}");
             try
             {
                 root.Reload();
             }
             catch (Exception exception)
             {
+                _systemd.Notify("READY=1");
                 logger.LogError(exception, "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): reloading the configuration failed; the previous values stay.",
                     signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified);
                 return;
@@ -199,6 +213,8 @@ internal sealed class SignalHostingService(
                 try { handler(events, args); }
                 catch (Exception exception) { logger.LogError(exception, "A ConfigurationReloaded handler threw."); }
             }
+            // After the handlers: they are part of the reload (a service that re-reads its settings there).
+            _systemd.Notify("READY=1");
         }
     }
 

@@ -2,12 +2,13 @@
 // standard output ("ready", "reloaded Greeting=...", "stop-async ...") beside the host's single-line logs.
 // Arguments: --config FILE  --deadline-ms N (else AddSignals' own rule)  --host-shutdown-timeout-ms N (HostOptions; else 5 min)
 //            --hang-on-stop  --leave-termination-to-console-lifetime  --second-signal ExitNow|KeepWaiting
-//            --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
+//            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Signals.Hosting;
 using Signals.Hosting.TestApp;
@@ -19,6 +20,7 @@ string? secondSignal = ArgumentAfter("--second-signal");
 string? reloadUids = ArgumentAfter("--reload-uids");
 string? diagnosticsPids = ArgumentAfter("--diagnostics-pids");
 bool stopVerifiedOnly = args.Contains("--stop-verified-only");
+bool systemdLifetime = args.Contains("--systemd-lifetime");
 bool hangOnStop = args.Contains("--hang-on-stop");
 bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime");
 string? markerFile = ArgumentAfter("--marker-file");
@@ -36,6 +38,13 @@ builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
 // By default long enough that the host's own timeout never ends a hanging StopAsync before our deadline does.
 builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromMilliseconds(hostShutdownTimeoutMs));
+// UseSystemd() registers these only when systemd started the process (its parent is systemd, or it is pid 1 with
+// NOTIFY_SOCKET set), which a test cannot arrange: register the same two services directly.
+if (systemdLifetime)
+{
+    builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+    builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+}
 builder.Services.AddSignals(options =>
 {
     if (deadlineMs is not null)

@@ -27,7 +27,7 @@ public class LateCallbackTests
         events.ConfigurationReloaded += (_, _) => raised++;
         var service = new SignalHostingService(Microsoft.Extensions.Options.Options.Create(new SignalHostingOptions()),
             new IdleLifetime(), new PlainEnvironment(), configuration,
-            Microsoft.Extensions.Options.Options.Create(new Microsoft.Extensions.Hosting.HostOptions()), events, NullLogger<SignalHostingService>.Instance);
+            Microsoft.Extensions.Options.Options.Create(new Microsoft.Extensions.Hosting.HostOptions()), new NoLifetime(), events, NullLogger<SignalHostingService>.Instance);
 
         service.OnHangup(Hangup);
         Assert.That((configuration.Reloads, raised), Is.EqualTo((1, 1)), "a live host reloads");
@@ -35,6 +35,12 @@ public class LateCallbackTests
         service.Dispose();
         service.OnHangup(Hangup);
         Assert.That((configuration.Reloads, raised), Is.EqualTo((1, 1)), "a disposed host reloaded");
+    }
+
+    private sealed class NoLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class CountingConfiguration : IConfigurationRoot
