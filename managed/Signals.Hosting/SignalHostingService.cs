@@ -145,14 +145,16 @@ internal sealed class SignalHostingService(
         if (Volatile.Read(ref _disposed))
             return;
         var signal = signalEvent.Signal;
-        if (Interlocked.Increment(ref _terminationCount) > 1 && _options.SecondSignal == SecondSignalBehavior.KeepWaiting)
+        // Only the dispatcher thread runs this, one delivery at a time: the count cannot change under us.
+        bool again = Interlocked.Increment(ref _terminationCount) > 1;
+        if (again && _options.SecondSignal == SecondSignalBehavior.KeepWaiting)
         {
             ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogWarning(
                 "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}) again during shutdown: keeping to the deadline ({Deadline}).",
                 signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, DeadlineText), null);
             return;
         }
-        if (Volatile.Read(ref _terminationCount) > 1)
+        if (again)
         {
             LastWords.Say(() =>
             {
