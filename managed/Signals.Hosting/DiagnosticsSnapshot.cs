@@ -26,10 +26,10 @@ internal sealed record DiagnosticsSnapshot(
 
     internal void Log(ILogger logger, SignalEvent signalEvent) =>
         logger.LogInformation(
-            "Diagnostics snapshot ({Signal} from pid {SenderPid}): application {Application} ({Environment}) {HostState}, pid {ProcessId}, " +
+            "Diagnostics snapshot ({Signal} from pid {SenderPid} uid {SenderUid}, verified {SenderVerified}): application {Application} ({Environment}) {HostState}, pid {ProcessId}, " +
             "uptime {Uptime}, working set {WorkingSetMiB} MiB, managed heap {ManagedHeapMiB} MiB, GC gen0/1/2 {Gen0}/{Gen1}/{Gen2}, " +
             "threads {Threads}, thread pool {PoolThreads} threads with {PoolPending} queued items.",
-            signalEvent.Signal, signalEvent.SenderPid, Application, Environment, HostState, ProcessId,
+            signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, Application, Environment, HostState, ProcessId,
             Uptime.ToString(@"d\.hh\:mm\:ss"), WorkingSetBytes >> 20, ManagedHeapBytes >> 20, Gen0, Gen1, Gen2,
             Threads, PoolThreads, PoolPending);
 }

@@ -16,20 +16,46 @@ public sealed class SignalHostingOptions
     /// </summary>
     public bool HandleTermination { get; set; } = true;
 
+    /// <summary>The default <see cref="ShutdownDeadline"/>: 8 seconds.</summary>
+    /// <remarks>
+    /// Below Docker's 10 s grace period (<c>docker stop</c>'s default), with 2 s left for the runtime to end and
+    /// the container to be reaped, so the exit status says SIGTERM (143) and not SIGKILL (137). Kubernetes' default
+    /// grace (30 s) is longer, so this also fits there.
+    /// </remarks>
+    public static readonly TimeSpan DefaultShutdownDeadline = TimeSpan.FromSeconds(8);
+
+    /// <summary>The configuration key read for <see cref="ShutdownDeadline"/> when it is not set in code.</summary>
+    public const string ShutdownDeadlineKey = "Signals:ShutdownDeadline";
+
     /// <summary>
     /// How long the process may take to end after SIGTERM/SIGINT. When it passes, the process ends by that
     /// signal's default action (exit status 128+N: 143 for SIGTERM, 130 for SIGINT), whatever is still
-    /// running. <see cref="Timeout.InfiniteTimeSpan"/> disables it. Default: 30 seconds.
+    /// running. <see cref="Timeout.InfiniteTimeSpan"/> disables it. Set it below the orchestrator's grace period.
+    /// When null (the default), the first of these applies: the configuration value <c>Signals:ShutdownDeadline</c>
+    /// (a TimeSpan such as <c>00:00:20</c>, or <c>Infinite</c>); the host's <c>HostOptions.ShutdownTimeout</c> when it
+    /// is not .NET's default of 30 s (so it was set on purpose); <see cref="DefaultShutdownDeadline"/> (8 s).
     /// </summary>
-    public TimeSpan ShutdownDeadline { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan? ShutdownDeadline { get; set; }
+
+    /// <summary>What a second SIGTERM/SIGINT does during the shutdown. Default: <see cref="SecondSignalBehavior.ExitNow"/>.</summary>
+    public SecondSignalBehavior SecondSignal { get; set; } = SecondSignalBehavior.ExitNow;
+
+    /// <summary>Who may reload the configuration with SIGHUP. Default: anyone who may signal the process.</summary>
+    public SignalSenderPolicy Reload { get; set; } = new();
+
+    /// <summary>Who may stop the application with SIGTERM/SIGINT. Default: anyone who may signal the process.</summary>
+    public SignalSenderPolicy Stop { get; set; } = new();
+
+    /// <summary>Who may ask for a diagnostics snapshot with SIGUSR1. Default: anyone who may signal the process.</summary>
+    public SignalSenderPolicy Diagnostics { get; set; } = new();
 
     /// <summary>SIGUSR1 logs a diagnostics snapshot (process, GC, threads, host state) as Information. Default: true.</summary>
     public bool LogDiagnosticsOnUser1 { get; set; } = true;
 
-    internal void Validate()
+    internal static void Validate(TimeSpan deadline, string source)
     {
-        if (ShutdownDeadline <= TimeSpan.Zero && ShutdownDeadline != Timeout.InfiniteTimeSpan)
-            throw new ArgumentOutOfRangeException(nameof(ShutdownDeadline), ShutdownDeadline,
-                "The shutdown deadline must be positive or Timeout.InfiniteTimeSpan.");
+        if (deadline <= TimeSpan.Zero && deadline != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(ShutdownDeadline), deadline,
+                $"The shutdown deadline ({source}) must be positive or Timeout.InfiniteTimeSpan.");
     }
 }

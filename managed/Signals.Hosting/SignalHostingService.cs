@@ -20,6 +20,8 @@ internal sealed class SignalHostingService(
     IHostApplicationLifetime lifetime,
     IHostEnvironment environment,
     IConfiguration configuration,
+    IOptions<HostOptions> hostOptions,
+    IHostLifetime hostLifetime,
     SignalHostEvents events,
     ILogger<SignalHostingService> logger) : IHostedLifecycleService, IDisposable
 {
@@ -27,11 +29,14 @@ internal sealed class SignalHostingService(
     private readonly List<SignalSubscription> _subscriptions = [];
     private readonly object _reloadGate = new();
     private int _terminationCount;
+    private TimeSpan _deadline;
+    private string _deadlineSource = "";
+    private readonly SystemdNotifySocket _systemd = SystemdNotifySocket.FromEnvironment(logger);
     private bool _disposed;
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
+        (_deadline, _deadlineSource) = ShutdownDeadlineResolver.Resolve(_options, configuration, hostOptions.Value);
         if (!SignalEvents.IsSupported)
         {
             // A service opened on a developer's Windows or macOS machine (or any platform without libsignals)
@@ -39,13 +44,18 @@ internal sealed class SignalHostingService(
             LogUnsupported();
             return Task.CompletedTask;
         }
+        // UseSystemd()'s SystemdLifetime already says READY=1 at start and STOPPING=1 on ApplicationStopping;
+        // without it (a Type=notify-reload service that registers no lifetime of its own) we say STOPPING=1.
+        if (_systemd.IsEnabled && hostLifetime.GetType().FullName != "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime")
+            lifetime.ApplicationStopping.Register(() => _systemd.Notify("STOPPING=1"));
         if (_options.ReloadOnHangup)
-            Subscribe([Signal.SIGHUP], OnHangup, CallbackTarget.ThreadPool);
+            Subscribe([Signal.SIGHUP], "reload", _options.Reload, OnHangup, CallbackTarget.ThreadPool);
         if (_options.HandleTermination)
-            Subscribe([Signal.SIGTERM, .. WithoutInheritedIgnore(Signal.SIGINT)], OnTermination, CallbackTarget.Dispatcher);
+            Subscribe([Signal.SIGTERM, .. WithoutInheritedIgnore(Signal.SIGINT)], "stop", _options.Stop, OnTermination, CallbackTarget.Dispatcher);
         if (_options.LogDiagnosticsOnUser1)
-            Subscribe([Signal.SIGUSR1], OnDiagnostics, CallbackTarget.ThreadPool);
-        logger.LogDebug("Signals: handling {Signals}.", string.Join(", ", _subscriptions.SelectMany(s => s.Signals)));
+            Subscribe([Signal.SIGUSR1], "diagnostics", _options.Diagnostics, OnDiagnostics, CallbackTarget.ThreadPool);
+        logger.LogDebug("Signals: handling {Signals}; shutdown deadline {Deadline} ({DeadlineSource}).",
+            string.Join(", ", _subscriptions.SelectMany(s => s.Signals)), DeadlineText, _deadlineSource);
         return Task.CompletedTask;
     }
 
@@ -101,9 +111,26 @@ internal sealed class SignalHostingService(
             "stop it; no configuration reload on SIGHUP, no diagnostics on SIGUSR1). {Reason}", reason);
     }
 
-    private void Subscribe(Signal[] signals, Action<SignalEvent> callback, CallbackTarget target)
+    private string DeadlineText => _deadline == Timeout.InfiniteTimeSpan ? "none" : _deadline.ToString();
+
+    /// <summary>
+    /// Subscribes <paramref name="callback"/> behind the action's sender policy. A rejected delivery is logged on
+    /// the thread pool: the termination callback runs on the dispatcher thread, which must never wait on a logger.
+    /// </summary>
+    private void Subscribe(Signal[] signals, string action, SignalSenderPolicy policy, Action<SignalEvent> callback, CallbackTarget target)
     {
-        var subscription = SignalEvents.Subscribe(signals, callback,
+        void Guarded(SignalEvent signalEvent)
+        {
+            if (policy.Accepts(signalEvent))
+            {
+                callback(signalEvent);
+                return;
+            }
+            ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogWarning(
+                "Rejected {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): the {Action} sender policy does not allow this sender.",
+                signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, action), null);
+        }
+        var subscription = SignalEvents.Subscribe(signals, Guarded,
             new SubscriptionOptions { Policy = SignalPolicy.Handle, Target = target });
         lock (_subscriptions)
             _subscriptions.Add(subscription);
@@ -118,21 +145,31 @@ internal sealed class SignalHostingService(
         if (Volatile.Read(ref _disposed))
             return;
         var signal = signalEvent.Signal;
-        if (Interlocked.Increment(ref _terminationCount) > 1)
+        // Only the dispatcher thread runs this, one delivery at a time: the count cannot change under us.
+        bool again = Interlocked.Increment(ref _terminationCount) > 1;
+        if (again && _options.SecondSignal == SecondSignalBehavior.KeepWaiting)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogWarning(
+                "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}) again during shutdown: keeping to the deadline ({Deadline}).",
+                signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, DeadlineText), null);
+            return;
+        }
+        if (again)
         {
             LastWords.Say(() =>
             {
-                logger.LogWarning("Received {Signal} again during shutdown: ending the process by {Signal} now.", signal, signal);
+                logger.LogWarning("Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}) again during shutdown: ending the process by {Signal} now.",
+                    signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, signal);
                 Console.Error.WriteLine($"Signals.Hosting: {signal} received twice; ending the process by it now.");
             });
             SignalTermination.ExitBySignal(signal);
             return;
         }
-        if (_options.ShutdownDeadline != Timeout.InfiniteTimeSpan)
-            ShutdownWatchdog.Arm(signal, _options.ShutdownDeadline, logger);
-        int senderPid = signalEvent.SenderPid;
-        ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogInformation("Received {Signal} from pid {SenderPid}: stopping the application (deadline {Deadline}).",
-            signal, senderPid, _options.ShutdownDeadline == Timeout.InfiniteTimeSpan ? "none" : _options.ShutdownDeadline), null);
+        if (_deadline != Timeout.InfiniteTimeSpan)
+            ShutdownWatchdog.Arm(signal, _deadline, logger);
+        ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogInformation(
+            "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): stopping the application (deadline {Deadline}, from {DeadlineSource}).",
+            signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, DeadlineText, _deadlineSource), null);
         ThreadPool.UnsafeQueueUserWorkItem(static state => state.StopApplication(), lifetime, preferLocal: false);
     }
 
@@ -142,7 +179,11 @@ internal sealed class SignalHostingService(
             return;
         if (configuration is not IConfigurationRoot root)
         {
-            logger.LogWarning("Received {Signal}, but the host's IConfiguration ({Type}) cannot reload.", signalEvent.Signal, configuration.GetType().Name);
+            logger.LogWarning("Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}), but the host's IConfiguration ({Type}) cannot reload.",
+                signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, configuration.GetType().Name);
+            // Still answer systemd's reload, which would otherwise wait for READY=1 until it times out.
+            _systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifySocket.MonotonicMicroseconds()}");
+            _systemd.Notify("READY=1");
             return;
         }
         // One reload at a time: two quick SIGHUPs run on two pool threads. A callback the pool starts after
@@ -151,29 +192,40 @@ internal sealed class SignalHostingService(
         {
             if (Volatile.Read(ref _disposed))
                 return;
+            // systemd's notify-reload protocol (systemd >= 253): RELOADING=1 with the time the reload began, then
+            // READY=1 when it is over, failed or not (systemd waits for READY=1). The first READY=1, at start, is
+            // UseSystemd()'s: we never send one outside a reload.
+            _systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifySocket.MonotonicMicroseconds()}");
             try
             {
                 root.Reload();
             }
             catch (Exception exception)
             {
-                logger.LogError(exception, "Received {Signal} from pid {SenderPid}: reloading the configuration failed; the previous values stay.",
-                    signalEvent.Signal, signalEvent.SenderPid);
+                _systemd.Notify("READY=1");
+                logger.LogError(exception, "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): reloading the configuration failed; the previous values stay.",
+                    signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified);
                 return;
             }
-            logger.LogInformation("Received {Signal} from pid {SenderPid}: configuration reloaded.", signalEvent.Signal, signalEvent.SenderPid);
+            logger.LogInformation("Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): configuration reloaded.",
+                signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified);
             var args = new ConfigurationReloadedEventArgs(signalEvent, root);
             foreach (var handler in events.ReloadHandlers())
             {
                 try { handler(events, args); }
                 catch (Exception exception) { logger.LogError(exception, "A ConfigurationReloaded handler threw."); }
             }
+            // After the handlers: they are part of the reload (a service that re-reads its settings there).
+            _systemd.Notify("READY=1");
         }
     }
 
     internal void OnDiagnostics(SignalEvent signalEvent)
     {
-        if (!Volatile.Read(ref _disposed))
-            DiagnosticsSnapshot.Capture(lifetime, environment, Volatile.Read(ref _terminationCount) > 0).Log(logger, signalEvent);
+        if (Volatile.Read(ref _disposed))
+            return;
+        // Caught here so that a failure goes to the logger, not to the library's stderr report.
+        try { DiagnosticsSnapshot.Capture(lifetime, environment, Volatile.Read(ref _terminationCount) > 0).Log(logger, signalEvent); }
+        catch (Exception exception) { logger.LogError(exception, "Capturing the diagnostics snapshot for {Signal} failed.", signalEvent.Signal); }
     }
 }

@@ -1,17 +1,26 @@
 // A Generic Host with AddSignals, for the hosting tests. It writes one marker line per observable step on
 // standard output ("ready", "reloaded Greeting=...", "stop-async ...") beside the host's single-line logs.
-// Arguments: --config FILE  --deadline-ms N  --hang-on-stop  --leave-termination-to-console-lifetime
+// Arguments: --config FILE  --deadline-ms N (else AddSignals' own rule)  --host-shutdown-timeout-ms N (HostOptions; else 5 min)
+//            --hang-on-stop  --leave-termination-to-console-lifetime  --second-signal ExitNow|KeepWaiting
+//            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Signals.Hosting;
 using Signals.Hosting.TestApp;
 
 string configFile = ArgumentAfter("--config") ?? throw new ArgumentException("--config FILE is required");
-int deadlineMs = int.Parse(ArgumentAfter("--deadline-ms") ?? "30000");
+string? deadlineMs = ArgumentAfter("--deadline-ms");
+int hostShutdownTimeoutMs = int.Parse(ArgumentAfter("--host-shutdown-timeout-ms") ?? "300000");
+string? secondSignal = ArgumentAfter("--second-signal");
+string? reloadUids = ArgumentAfter("--reload-uids");
+string? diagnosticsPids = ArgumentAfter("--diagnostics-pids");
+bool stopVerifiedOnly = args.Contains("--stop-verified-only");
+bool systemdLifetime = args.Contains("--systemd-lifetime");
 bool hangOnStop = args.Contains("--hang-on-stop");
 bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime");
 string? markerFile = ArgumentAfter("--marker-file");
@@ -27,11 +36,26 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
-// Long enough that the host's own timeout never ends a hanging StopAsync before our deadline does.
-builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromMinutes(5));
+// By default long enough that the host's own timeout never ends a hanging StopAsync before our deadline does.
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromMilliseconds(hostShutdownTimeoutMs));
+// UseSystemd() registers these only when systemd started the process (its parent is systemd, or it is pid 1 with
+// NOTIFY_SOCKET set), which a test cannot arrange: register the same two services directly.
+if (systemdLifetime)
+{
+    builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+    builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+}
 builder.Services.AddSignals(options =>
 {
-    options.ShutdownDeadline = TimeSpan.FromMilliseconds(deadlineMs);
+    if (deadlineMs is not null)
+        options.ShutdownDeadline = TimeSpan.FromMilliseconds(int.Parse(deadlineMs));
+    if (secondSignal is not null)
+        options.SecondSignal = Enum.Parse<SecondSignalBehavior>(secondSignal);
+    if (reloadUids is not null)
+        options.Reload.AllowedUids = [.. reloadUids.Split(',').Select(uint.Parse)];
+    if (diagnosticsPids is not null)
+        options.Diagnostics.AllowedPids = [.. diagnosticsPids.Split(',').Select(int.Parse)];
+    options.Stop.VerifiedSendersOnly = stopVerifiedOnly;
     options.HandleTermination = !leaveTermination;
 });
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),

@@ -67,7 +67,7 @@ public class GenericHostCompositionTests
 
         host.Send(Signal.SIGTERM);
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
-        Assert.That(host.Lines, Has.One.Contains($"Received SIGTERM from pid {Environment.ProcessId}: stopping the application"), host.Transcript);
+        Assert.That(host.Lines, Has.One.Contains($"Received SIGTERM from pid {Environment.ProcessId} uid {SignalSender.UserId} (verified True): stopping the application"), host.Transcript);
         Assert.That(host.Lines, Has.None.Contains("Received SIGINT"), host.Transcript);
         Assert.That(host.Lines, Has.One.EqualTo("stop-async ran"), host.Transcript);
     }

@@ -50,7 +50,7 @@ public class GenericHostSignalTests
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
         Assert.That(host.Lines, Has.One.EqualTo("stop-async ran"), host.Transcript);
         Assert.That(host.Lines, Has.One.EqualTo("host-run returned"), host.Transcript);
-        Assert.That(host.Lines, Has.One.Contains($"Received {name} from pid {Environment.ProcessId}: stopping the application"), host.Transcript);
+        Assert.That(host.Lines, Has.One.Contains($"Received {name} from pid {Environment.ProcessId} uid {SignalSender.UserId} (verified True): stopping the application"), host.Transcript);
         // Only our handler ran: the runtime's (ConsoleLifetime's) path for SIGTERM never saw the signal.
         Assert.That(host.Lines, Has.None.Contains("runtime-handler saw SIGTERM"), host.Transcript);
     }
@@ -93,7 +93,7 @@ public class GenericHostSignalTests
 
         string snapshot = host.WaitForLine(line => line.Contains("Diagnostics snapshot"), "the diagnostics log line");
         Assert.That(snapshot, Does.StartWith("info: Signals.Hosting.SignalHostingService"));
-        Assert.That(snapshot, Does.Contain($"(SIGUSR1 from pid {Environment.ProcessId})"));
+        Assert.That(snapshot, Does.Contain($"(SIGUSR1 from pid {Environment.ProcessId} uid {SignalSender.UserId}, verified True)"));
         Assert.That(snapshot, Does.Contain($"started, pid {host.Pid},"));
         Assert.That(snapshot, Does.Match(@"GC gen0/1/2 \d+/\d+/\d+, threads \d+"));
 

@@ -39,9 +39,18 @@ internal sealed class HostChildProcess : IDisposable
     /// Like <see cref="Start"/>, with env's <paramref name="dispositions"/> option instead (e.g.
     /// <c>--ignore-signal=INT</c>: started the way a shell starts a background job).
     /// </summary>
-    internal static HostChildProcess StartWith(string dispositions, string workingDirectory, params string[] arguments)
+    internal static HostChildProcess StartWith(string dispositions, string workingDirectory, params string[] arguments) =>
+        StartWith(dispositions, new Dictionary<string, string>(), workingDirectory, arguments);
+
+    /// <summary>Like <see cref="Start"/>, with <paramref name="environment"/> added to the child's environment.</summary>
+    internal static HostChildProcess StartWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments) =>
+        StartWith(TerminalDispositions, environment, workingDirectory, arguments);
+
+    private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments)
     {
         var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments) };
+        foreach (var (name, value) in environment)
+            process.StartInfo.Environment[name] = value;
         var child = new HostChildProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) child._lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child._lines.Enqueue("stderr: " + e.Data); };

@@ -26,7 +26,8 @@ public class LateCallbackTests
         int raised = 0;
         events.ConfigurationReloaded += (_, _) => raised++;
         var service = new SignalHostingService(Microsoft.Extensions.Options.Options.Create(new SignalHostingOptions()),
-            new IdleLifetime(), new PlainEnvironment(), configuration, events, NullLogger<SignalHostingService>.Instance);
+            new IdleLifetime(), new PlainEnvironment(), configuration,
+            Microsoft.Extensions.Options.Options.Create(new Microsoft.Extensions.Hosting.HostOptions()), new NoLifetime(), events, NullLogger<SignalHostingService>.Instance);
 
         service.OnHangup(Hangup);
         Assert.That((configuration.Reloads, raised), Is.EqualTo((1, 1)), "a live host reloads");
@@ -34,6 +35,12 @@ public class LateCallbackTests
         service.Dispose();
         service.OnHangup(Hangup);
         Assert.That((configuration.Reloads, raised), Is.EqualTo((1, 1)), "a disposed host reloaded");
+    }
+
+    private sealed class NoLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class CountingConfiguration : IConfigurationRoot

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using NUnit.Framework;
+
+namespace Signals.Tests.Hosting;
+
+/// <summary>
+/// Issue 13, item 2: systemd's notify protocol. A Unix datagram socket stands in for systemd: the child gets its path
+/// in NOTIFY_SOCKET, and each test asserts the exact sequence of datagrams the host sent it.
+/// </summary>
+[TestFixture, NonParallelizable]
+public class GenericHostSystemdTests
+{
+    private string _directory = null!;
+    private string _configFile = null!;
+    private string _socketPath = null!;
+    private Socket _systemd = null!;
+
+    [SetUp]
+    public void CreateConfigurationAndSocket()
+    {
+        _directory = Directory.CreateTempSubdirectory("signals-hosting-").FullName;
+        _configFile = Path.Combine(_directory, "settings.json");
+        File.WriteAllText(_configFile, """{ "Greeting": "hello" }""");
+        _socketPath = Path.Combine(_directory, "notify");
+        _systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        _systemd.Bind(new UnixDomainSocketEndPoint(_socketPath));
+    }
+
+    [TearDown]
+    public void Remove()
+    {
+        _systemd.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>
+    /// A Type=notify-reload service without UseSystemd(): RELOADING=1 with the monotonic time the reload began, READY=1
+    /// after it, STOPPING=1 on SIGTERM, and nothing else (no READY=1 at start: that is UseSystemd()'s).
+    /// </summary>
+    [Test]
+    public void ReloadAndStopSpeakTheNotifyProtocol()
+    {
+        using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
+            _directory, "--config", _configFile);
+        Reload(host);
+        host.Send(Signal.SIGTERM);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+
+        // The child is gone: whatever else it sent is in the socket now.
+        Assert.That(Drain(), Is.EqualTo(new[] { "READY=1", "STOPPING=1" }), host.Transcript);
+    }
+
+    /// <summary>
+    /// With what UseSystemd() registers (SystemdLifetime says READY=1 at start and STOPPING=1 when stopping): one READY=1
+    /// at start, the reload's RELOADING=1/READY=1, and a single STOPPING=1.
+    /// </summary>
+    [Test]
+    public void CoexistsWithUseSystemd()
+    {
+        using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
+            _directory, "--config", _configFile, "--systemd-lifetime");
+        Assert.That(ReceiveOne(), Is.EqualTo("READY=1"), "UseSystemd's READY=1 at start");
+        Reload(host);
+        host.Send(Signal.SIGTERM);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+
+        Assert.That(Drain(), Is.EqualTo(new[] { "READY=1", "STOPPING=1" }), host.Transcript);
+    }
+
+    /// <summary>
+    /// Sends SIGHUP, waits for the reload, and asserts that the next datagram is RELOADING=1 with a MONOTONIC_USEC
+    /// between the sending and the reload's end. Returns that datagram.
+    /// </summary>
+    private string Reload(HostChildProcess host)
+    {
+        File.WriteAllText(_configFile, """{ "Greeting": "bonjour" }""");
+        long before = MonotonicMicroseconds();
+        host.Send(Signal.SIGHUP);
+        host.WaitForLine(line => line.StartsWith("reloaded Greeting=bonjour", StringComparison.Ordinal), "the reload");
+        string reloading = ReceiveOne();
+        long after = MonotonicMicroseconds();
+        Assert.That(reloading, Does.StartWith("RELOADING=1\nMONOTONIC_USEC="));
+        long usec = long.Parse(reloading["RELOADING=1\nMONOTONIC_USEC=".Length..]);
+        Assert.That(usec, Is.InRange(before, after), "MONOTONIC_USEC is CLOCK_MONOTONIC in microseconds, taken when the reload began");
+        return reloading;
+    }
+
+    private static long MonotonicMicroseconds() => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000);
+
+    /// <summary>Waits (polling, up to the patience) for one datagram.</summary>
+    private string ReceiveOne()
+    {
+        if (!_systemd.Poll(HostChildProcess.Patience, SelectMode.SelectRead))
+            Assert.Fail($"No notification within {HostChildProcess.Patience.TotalSeconds} s.");
+        var buffer = new byte[4096];
+        int length = _systemd.Receive(buffer);
+        return Encoding.UTF8.GetString(buffer, 0, length);
+    }
+
+    /// <summary>Every datagram already in the socket, without waiting.</summary>
+    private List<string> Drain()
+    {
+        var messages = new List<string>();
+        while (_systemd.Available > 0)
+            messages.Add(ReceiveOne());
+        return messages;
+    }
+}
