@@ -107,6 +107,12 @@ public static class SignalEvents
     /// Python's <c>sigtimedwait</c>: blocks the calling thread until one of <paramref name="signals"/> arrives
     /// (returns it) or the timeout passes (returns null). Works from any thread: no signal mask needed.
     /// </summary>
+    /// <remarks>
+    /// Unlike <c>sigtimedwait</c> it has no notion of a pending signal: it sees deliveries from the moment of the
+    /// call (a zero timeout right after a signal was sent returns null), and it does not consume what it returns:
+    /// the signal's other subscriptions receive the same delivery. <see cref="SignalMask.WaitBlocked"/> is the raw
+    /// <c>sigtimedwait</c>.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The timeout is negative (other than infinite).</exception>
     /// <exception cref="InvalidOperationException">Called from a signal callback, where it could never see the signal.</exception>
     public static SignalEvent? Wait(IEnumerable<Signal> signals, TimeSpan timeout)

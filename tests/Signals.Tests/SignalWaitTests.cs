@@ -30,6 +30,24 @@ public class SignalWaitTests
         Assert.That(e.Value.Code, Is.EqualTo(SignalCode.User));
     }
 
+    // The documented differences from Python's sigtimedwait (README, "How SignalEvents.Wait differs"): no pending
+    // state, and the delivery it returns is not consumed (another subscription gets it too).
+    [Test]
+    public void WaitSeesOnlyLaterDeliveriesAndDoesNotConsumeThem()
+    {
+        using var scope = new SignalScope(Sig);
+        var seenByOther = new System.Collections.Concurrent.ConcurrentDictionary<long, bool>();
+        using var subscription = SignalEvents.Subscribe(Sig, e => seenByOther[e.Timestamp] = true);
+        SignalSender.Kill(Environment.ProcessId, Sig);
+        Poll.Expect(() => seenByOther.Count == 1, "the delivery before the wait");
+        Assert.That(SignalEvents.Wait([Sig], TimeSpan.Zero), Is.Null, "a delivery from before the call is not pending for Wait");
+        var wait = Task.Run(() => SignalEvents.Wait([Sig], TimeSpan.FromSeconds(30)));
+        _ = KeepSending(wait);
+        var returned = Poll.Result(wait, "sigtimedwait");
+        Assert.That(returned, Is.Not.Null);
+        Poll.Expect(() => seenByOther.ContainsKey(returned!.Value.Timestamp), "the other subscription received the very delivery Wait returned");
+    }
+
     [Test]
     public void WaitWithoutTimeoutIsSigwaitinfo()
     {
