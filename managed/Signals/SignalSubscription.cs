@@ -79,6 +79,7 @@ public sealed class SignalSubscription : IDisposable
         if (!Accepts(signalEvent))
         {
             Interlocked.Add(ref _rejected, signalEvent.Count);
+            SignalsMeter.Rejected.Add(signalEvent.Count, SignalsMeter.Tag(signalEvent.Signal));
             Report(signalEvent);
             return;
         }
@@ -135,6 +136,7 @@ public sealed class SignalSubscription : IDisposable
         // What Dispose promises: a delivery handed off before Dispose but reaching here after it does not run.
         if (IsDisposed)
             return;
+        SignalsMeter.CallbackStarting(signalEvent);
         try
         {
             _callback(signalEvent);

@@ -68,6 +68,7 @@ internal static class SignalDispatcher
         try
         {
             var signalEvent = new SignalEvent(record);
+            SignalsMeter.Dispatched(signalEvent);
             foreach (var subscription in SignalRegistry.For(record.Signo))
                 subscription.Deliver(signalEvent);
         }

@@ -59,6 +59,8 @@ internal static class TamperGuard
                 int result = Native.SignalsReinstall(number);
                 if (result < 0 && -result != NativeResult.ENOENT)
                     NativeResult.Check(result, $"Reinstalling the handler for {signal}");
+                if (result >= 0)
+                    SignalsMeter.TamperRepairs.Add(1, SignalsMeter.Tag(signal));
             }
         }
         foreach (var signal in abandoned)
