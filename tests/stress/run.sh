@@ -145,7 +145,10 @@ native_tools() {
   native_suite asan address,undefined ctest
   native_suite tsan thread setarch "$(uname -m)" -R ctest
   # shellcheck disable=SC2086 # the subset is several words on purpose
-  native_suite memcheck "" ctest -T memcheck $MEMCHECK_SUBSET
+  # Left out under valgrind, as under TSan (tests/native/CMakeLists.txt): valgrind runs a handler for a
+  # signal sent to a thread blocked in read(2) only when the read returns, and this test waits for that
+  # handler while the read must stay blocked (it failed at its deadline under memcheck, never natively).
+  native_suite memcheck "" ctest -T memcheck $MEMCHECK_SUBSET -E '^native[.]without_interrupt_blocked_read_restarts$'
   local verdict=PASS
   [ "$R6_FINDINGS" = 0 ] || verdict=FAIL
   echo "STRESS R6 tools=asan+ubsan,tsan,$MEMCHECK_NAME findings=$R6_FINDINGS $verdict" >"$LOGS/R6.out"
