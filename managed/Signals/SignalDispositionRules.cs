@@ -1,3 +1,4 @@
+using Signals.Dispatch;
 using Signals.Interop;
 
 namespace Signals;
@@ -28,16 +29,13 @@ internal static class SignalDispositionRules
             throw new InvalidOperationException(
                 $"{signal}: refusing {setting}: with SIGCHLD ignored the kernel reaps child processes itself, so the .NET runtime " +
                 "cannot collect their exit status and Process.WaitForExit breaks. Subscribe to SIGCHLD (an observer) instead.");
-        if (!RuntimeDependsOnHandler(signal) || !RuntimeHandlerPresent(signal, current))
+        if (!RuntimeSignalHandling.DependsOnPrevious(signal.Number) || !RuntimeHandlerPresent(signal, current))
             return;
         throw new InvalidOperationException(
             $"{signal}: refusing {setting}: a native handler (the .NET runtime's, which {RuntimeUse(signal)}) is installed for it, " +
             $"and {setting} would remove it for good. Use SignalHandlers.Restore({signal}) to put back the action that was there " +
             "before our handler.");
     }
-
-    private static bool RuntimeDependsOnHandler(Signal signal) =>
-        signal == Signal.SIGCHLD || signal == Signal.SIGCONT || signal == Signal.SIGWINCH;
 
     private static string RuntimeUse(Signal signal) =>
         signal == Signal.SIGCHLD ? "drives Process.WaitForExit" : "restores the terminal for Console";
