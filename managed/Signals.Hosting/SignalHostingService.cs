@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,9 @@ namespace Signals.Hosting;
 /// twice. Why Dispose and not StopAsync: a second SIGTERM/SIGINT during a slow shutdown must still reach us.
 /// The container disposes us before ConsoleLifetime (it was created first), so we restore the runtime's
 /// handler before the runtime restores the original one.
+/// The host's <see cref="IMeterFactory"/> meter is attached to <see cref="SignalsMeter"/> in StartingAsync too, and
+/// detached in Dispose after the subscriptions: the container disposes us before the factory (our constructor took
+/// it, so it was created first), so no count goes to a disposed meter.
 /// </summary>
 internal sealed class SignalHostingService(
     IOptions<SignalHostingOptions> options,
@@ -23,7 +27,8 @@ internal sealed class SignalHostingService(
     IOptions<HostOptions> hostOptions,
     IHostLifetime hostLifetime,
     SignalHostEvents events,
-    ILogger<SignalHostingService> logger) : IHostedLifecycleService, IDisposable
+    ILogger<SignalHostingService> logger,
+    IMeterFactory? meterFactory = null) : IHostedLifecycleService, IDisposable
 {
     private readonly SignalHostingOptions _options = options.Value;
     private readonly List<SignalSubscription> _subscriptions = [];
@@ -33,6 +38,7 @@ internal sealed class SignalHostingService(
     private string _deadlineSource = "";
     private readonly SystemdNotifySocket _systemd = SystemdNotifySocket.FromEnvironment(logger);
     private bool _disposed;
+    private IDisposable? _meterAttachment;
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -44,6 +50,9 @@ internal sealed class SignalHostingService(
             LogUnsupported();
             return Task.CompletedTask;
         }
+        if (meterFactory is not null)
+            lock (_subscriptions)
+                _meterAttachment ??= SignalsMeter.UseMeterFactory(meterFactory);
         // UseSystemd()'s SystemdLifetime already says READY=1 at start and STOPPING=1 on ApplicationStopping;
         // without it (a Type=notify-reload service that registers no lifetime of its own) we say STOPPING=1.
         if (_systemd.IsEnabled && hostLifetime.GetType().FullName != "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime")
@@ -79,6 +88,8 @@ internal sealed class SignalHostingService(
             foreach (var subscription in _subscriptions)
                 subscription.Dispose();
             _subscriptions.Clear();
+            _meterAttachment?.Dispose(); // the static meter counts again
+            _meterAttachment = null;
         }
     }
 

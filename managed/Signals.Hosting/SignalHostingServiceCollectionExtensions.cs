@@ -11,7 +11,9 @@ public static class SignalHostingServiceCollectionExtensions
     /// Handles SIGHUP (reload configuration), SIGTERM/SIGINT (stop the application, with a deadline) and
     /// SIGUSR1 (log a diagnostics snapshot) for the lifetime of the host. The handlers are installed when the
     /// host starts (before any hosted service's StartAsync) and removed when the host is disposed.
-    /// Calling it again only adds <paramref name="configure"/>.
+    /// Calling it again only adds <paramref name="configure"/>. While the host runs, the "Signals" meter
+    /// (<see cref="SignalsMeter"/>) is the one the host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>
+    /// creates (registered here with <c>AddMetrics()</c> if the host has none), instead of the static one.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configure">Changes to the defaults of <see cref="SignalHostingOptions"/>.</param>
@@ -21,6 +23,7 @@ public static class SignalHostingServiceCollectionExtensions
         services.AddOptions<SignalHostingOptions>();
         if (configure is not null)
             services.Configure(configure);
+        services.AddMetrics(); // IMeterFactory; a no-op when the host already registered it
         services.TryAddSingleton<SignalHostEvents>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SignalHostingService>());
         return services;

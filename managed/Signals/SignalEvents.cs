@@ -209,7 +209,7 @@ public static class SignalEvents
 
     internal static void ReportCallbackFailure(SignalSubscription subscription, in SignalEvent signalEvent, Exception exception)
     {
-        SignalsMeter.CallbackFailures.Add(1, SignalsMeter.Tag(signalEvent.Signal));
+        SignalsMeter.CallbackFailed(signalEvent.Signal);
         var handler = CallbackFailed;
         if (handler is null)
         {

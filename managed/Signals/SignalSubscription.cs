@@ -79,7 +79,7 @@ public sealed class SignalSubscription : IDisposable
         if (!Accepts(signalEvent))
         {
             Interlocked.Add(ref _rejected, signalEvent.Count);
-            SignalsMeter.Rejected.Add(signalEvent.Count, SignalsMeter.Tag(signalEvent.Signal));
+            SignalsMeter.RejectedDelivery(signalEvent);
             Report(signalEvent);
             return;
         }

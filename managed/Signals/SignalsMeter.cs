@@ -12,39 +12,61 @@ namespace Signals;
 /// <c>signals.dropped_records</c> (observable: <see cref="SignalEvents.DroppedRecords"/>),
 /// <c>signals.callback_failures</c>, <c>signals.tamper_repairs</c>, and the histogram
 /// <c>signals.callback_latency</c> (ms from the handler to the callback starting).
+/// <para>
+/// The measurements go to exactly one meter named <see cref="Name"/> at a time: a process-wide static meter
+/// (its <see cref="Meter.Scope"/> is null) until a host attaches the meter of its <see cref="IMeterFactory"/>
+/// with <see cref="UseMeterFactory"/> (Signals.Hosting's <c>AddSignals()</c> does), so a listener that enables
+/// every meter of that name never counts a delivery twice.
+/// </para>
 /// </summary>
 public static class SignalsMeter
 {
     /// <summary>The meter's name: "Signals".</summary>
     public const string Name = "Signals";
 
-    // One process-wide meter: the dispatcher is process-wide too. Add with one tag and no listener costs
-    // a check of Enabled and no allocation, so the dispatcher path stays allocation-free.
-    private static readonly Meter Meter = new(Name);
+    // The static meter, used whenever no factory's meter is attached. Never disposed: the dispatcher is process-wide too.
+    private static readonly SignalsInstruments Default = new(new Meter(Name));
 
-    internal static readonly Counter<long> Deliveries =
-        Meter.CreateCounter<long>("signals.deliveries", "{delivery}", "Signal deliveries dispatched (a coalesced event counts as its Count).");
+    // Live attachments, oldest first; guarded by itself. The newest one is the current meter.
+    private static readonly List<MeterAttachment> Attachments = [];
 
-    internal static readonly Counter<long> Coalesced =
-        Meter.CreateCounter<long>("signals.coalesced", "{delivery}", "Deliveries that reached the dispatcher coalesced (their details lost to a full pipe).");
+    // What the dispatcher writes to: one volatile read per measurement, no lock and no allocation. Add with one
+    // tag and no listener costs a check of Enabled, so the dispatcher path stays allocation-free.
+    private static volatile SignalsInstruments _current = Default;
 
-    internal static readonly Counter<long> Rejected =
-        Meter.CreateCounter<long>("signals.rejected", "{delivery}", "Deliveries dropped by a subscription's sender policy.");
+    internal static SignalsInstruments Current => _current;
 
-    internal static readonly Counter<long> CallbackFailures =
-        Meter.CreateCounter<long>("signals.callback_failures", "{failure}", "Callbacks (or hand-offs) that threw.");
-
-    internal static readonly Counter<long> TamperRepairs =
-        Meter.CreateCounter<long>("signals.tamper_repairs", "{repair}", "Handlers reinstalled where someone put SIG_DFL or SIG_IGN over ours.");
-
-    internal static readonly Histogram<double> CallbackLatency =
-        Meter.CreateHistogram<double>("signals.callback_latency", "ms", "Time from the signal handler to the callback starting.");
-
-    static SignalsMeter()
+    /// <summary>
+    /// Makes the meter named <see cref="Name"/> that <paramref name="meterFactory"/> creates the one that counts,
+    /// instead of the static meter, until the returned handle is disposed; then the previous one counts again
+    /// (another live attachment, else the static meter). A second attach, from another factory or another host in
+    /// the same process, takes over while it lives (the newest live attachment counts); attaching the same factory
+    /// twice shares its one meter. Dispose the handle no later than the factory: after the factory (the host's
+    /// service provider) is disposed, its meter reports nothing, so a handle left attached loses the counts until
+    /// it is disposed. Signals.Hosting attaches when the host starts and detaches when it is disposed.
+    /// Measurements already started on the previous meter (a callback running during the switch) finish there.
+    /// </summary>
+    /// <param name="meterFactory">The factory, usually the host's <see cref="IMeterFactory"/> service.</param>
+    /// <returns>The attachment; disposing it (idempotent) hands the counting back.</returns>
+    public static IDisposable UseMeterFactory(IMeterFactory meterFactory)
     {
-        // Read only when a listener collects, never on the dispatcher path.
-        Meter.CreateObservableCounter("signals.dropped_records", () => SignalEvents.DroppedRecords, "{record}",
-            "Records dropped because our handler did not write them (SignalEvents.DroppedRecords).");
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var attachment = new MeterAttachment(new SignalsInstruments(meterFactory.Create(new MeterOptions(Name))));
+        lock (Attachments)
+        {
+            Attachments.Add(attachment);
+            _current = attachment.Instruments;
+        }
+        return attachment;
+    }
+
+    internal static void Detach(MeterAttachment attachment)
+    {
+        lock (Attachments)
+        {
+            Attachments.Remove(attachment);
+            _current = Attachments.Count > 0 ? Attachments[^1].Instruments : Default;
+        }
     }
 
     internal static KeyValuePair<string, object?> Tag(Signal signal) => new("signal", signal.Name);
@@ -52,15 +74,27 @@ public static class SignalsMeter
     /// <summary>Called by the dispatcher once per event, before the subscriptions.</summary>
     internal static void Dispatched(in SignalEvent signalEvent)
     {
-        Deliveries.Add(signalEvent.Count, Tag(signalEvent.Signal));
+        var instruments = Current;
+        instruments.Deliveries.Add(signalEvent.Count, Tag(signalEvent.Signal));
         if (signalEvent.IsCoalesced)
-            Coalesced.Add(signalEvent.Count, Tag(signalEvent.Signal));
+            instruments.Coalesced.Add(signalEvent.Count, Tag(signalEvent.Signal));
     }
 
     /// <summary>Called just before a callback starts.</summary>
     internal static void CallbackStarting(in SignalEvent signalEvent)
     {
-        if (CallbackLatency.Enabled)
-            CallbackLatency.Record(signalEvent.Age.TotalMilliseconds, Tag(signalEvent.Signal));
+        var latency = Current.CallbackLatency;
+        if (latency.Enabled)
+            latency.Record(signalEvent.Age.TotalMilliseconds, Tag(signalEvent.Signal));
     }
+
+    /// <summary>A subscription's sender policy dropped a delivery.</summary>
+    internal static void RejectedDelivery(in SignalEvent signalEvent) =>
+        Current.Rejected.Add(signalEvent.Count, Tag(signalEvent.Signal));
+
+    /// <summary>A callback (or its hand-off) threw.</summary>
+    internal static void CallbackFailed(Signal signal) => Current.CallbackFailures.Add(1, Tag(signal));
+
+    /// <summary>Our handler was reinstalled over a SIG_DFL or SIG_IGN someone put there.</summary>
+    internal static void TamperRepaired(Signal signal) => Current.TamperRepairs.Add(1, Tag(signal));
 }

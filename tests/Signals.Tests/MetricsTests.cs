@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
 
 namespace Signals.Tests;
 
@@ -108,6 +109,53 @@ public class MetricsTests
         {
             SignalEvents.CallbackFailed -= onFailed;
         }
+    }
+
+    /// <summary>
+    /// signals.tamper_repairs counts each reinstall, tagged with the signal: System.Native puts SIG_DFL back over
+    /// our handler when a PosixSignalRegistration made before our subscription is disposed (as in TamperingTests;
+    /// SIGRTMIN+10 and +11 are used by no other test, because System.Native's handler stays beneath ours afterwards).
+    /// </summary>
+    [Test]
+    public void AnExplicitTamperRepairIsCountedWithItsSignal()
+    {
+        var signal = Signal.RealTime(10);
+        using var recorder = new MeterRecorder();
+        SignalEvents.RepairTampering = false; // this test, not the dispatcher, repairs
+        try
+        {
+            using var subscription = SubscribeThenLetSystemNativeOverwrite(signal);
+            Assert.That(SignalEvents.CheckTampering(repair: false), Is.EqualTo(new[] { signal }));
+            Assert.That(recorder.Total("signals.tamper_repairs"), Is.Zero, "repair: false repairs nothing");
+            Assert.That(SignalEvents.CheckTampering(repair: true), Is.EqualTo(new[] { signal }));
+            Assert.That(SignalEvents.CheckTampering(repair: true), Is.Empty, "repaired already");
+            Assert.That(recorder.Sum("signals.tamper_repairs", signal), Is.EqualTo(1), recorder.ToString());
+            Assert.That(recorder.Total("signals.tamper_repairs"), Is.EqualTo(1), recorder.ToString());
+        }
+        finally
+        {
+            SignalEvents.RepairTampering = true;
+        }
+    }
+
+    [Test]
+    public void ThePeriodicTamperRepairIsCountedWithItsSignal()
+    {
+        var signal = Signal.RealTime(11);
+        using var recorder = new MeterRecorder();
+        using var subscription = SubscribeThenLetSystemNativeOverwrite(signal);
+        Poll.Expect(() => recorder.Sum("signals.tamper_repairs", signal) == 1, "the dispatcher's repair, counted");
+        Assert.That(SignalHandlers.Get(signal).Kind, Is.EqualTo(SignalDispositionKind.Managed));
+        Assert.That(SignalEvents.CheckTampering(repair: false), Is.Empty);
+        Assert.That(recorder.Total("signals.tamper_repairs"), Is.EqualTo(1), recorder.ToString());
+    }
+
+    private static SignalSubscription SubscribeThenLetSystemNativeOverwrite(Signal signal)
+    {
+        var registration = PosixSignalRegistration.Create((PosixSignal)signal.Number, context => context.Cancel = true);
+        var subscription = SignalEvents.Subscribe(signal, _ => { });
+        registration.Dispose(); // System.Native: sigaction(sig, the action it saved before ours), i.e. SIG_DFL
+        return subscription;
     }
 
     [Test]

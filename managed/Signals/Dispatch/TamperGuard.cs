@@ -60,7 +60,7 @@ internal static class TamperGuard
                 if (result < 0 && -result != NativeResult.ENOENT)
                     NativeResult.Check(result, $"Reinstalling the handler for {signal}");
                 if (result >= 0)
-                    SignalsMeter.TamperRepairs.Add(1, SignalsMeter.Tag(signal));
+                    SignalsMeter.TamperRepaired(signal);
             }
         }
         foreach (var signal in abandoned)
