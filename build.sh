@@ -2,7 +2,8 @@
 # build.sh — the one entry point. Usage: ./build.sh [build|test|demo [ARGS]|bench|stress|pack|clean]
 #   build  (default) native library + generated binding + managed projects, Release, into build/
 #   test   build, then every test suite: native ctest (linux-x64; linux-arm64 under qemu; linux-musl-x64),
-#          reliability scenarios (incl. sanitizers), package, NUnit, demo tests on NativeAOT and arm64 (tests/platforms)
+#          reliability scenarios (incl. sanitizers), package, NUnit, the meter through dotnet-counters (tests/tools),
+#          demo tests on NativeAOT and arm64 (tests/platforms)
 #   demo   build, then run build/bin/signals-demo with ARGS (default: serve)
 #   bench  build, then the benchmark suite (bench/run.sh): prints the table and BENCH lines
 #   stress build, then the reliability scenarios at full size (tests/stress/run.sh full)
@@ -101,6 +102,9 @@ run_tests() {
     dotnet test tests/Signals.Tests/Signals.Tests.csproj -c Release --no-build -nologo \
       --logger "console;verbosity=normal" -p:SignalsNativeDir="$BUILD/native"
   fi
+  # The real dotnet-counters (a .NET tool, installed into build/tools) reading the meter of the demo's serve.
+  log "the Signals meter through dotnet-counters, against the demo's serve"
+  tests/tools/dotnet_counters_check.sh
   # The demo tests again, against the NativeAOT demo and (a smoke subset) the linux-arm64 demo under qemu.
   log "other platforms: NativeAOT demo, linux-arm64 demo under qemu"
   tests/platforms/run.sh
