@@ -118,7 +118,9 @@ SIGNALS_API int signals_reinstall(int signo);
 /* Reads up to max records, waiting up to timeout_ms (-1: forever, 0: not at all) for the first. Once
  * the pipe is drained, adds one record per signal with deliveries that did not fit (coalesced = their
  * number). Returns the count, 0 on timeout, signals_wake() or shutdown; -1 errno. One reader at a time
- * (a mutex serialises readers; a blocked reader never holds up installs). */
+ * (a mutex serialises readers; a blocked reader never holds up installs). While signals flow (the last
+ * wait returned records within 1 s) a wait with a timeout sleeps in read(2) and a thread of the library,
+ * "signals-waker", ends it on time; otherwise it sleeps in poll(2) and that thread ends (waker.c). */
 SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_ms);
 /* How long signals_read_wait() polls memory for a new record before sleeping in read(2), in
  * microseconds (default 0: never; 50 suits signals that come back to back). A signal that follows within it skips the tens of microseconds of

@@ -60,6 +60,12 @@ static _Atomic int reader_spin_us = 0; /* see signals_set_reader_spin(); 0: benc
  * so an isolated signal or a steady trickle costs no CPU beyond the bare wake-up (bench/results/profile.md). */
 static int64_t last_wait_ns;
 
+/* read_lock: whether the last blocking read_wait returned records after a wait of at most BUSY_GAP_NS.
+ * Then signals are flowing and the next wait with a timeout sleeps in read(2), the waker keeping the
+ * timeout (waker.c says why); otherwise it sleeps in poll(2), so an idle process starts no waker. */
+#define BUSY_GAP_NS INT64_C(1000000000)
+static int flowing;
+
 /* Bigger than the default 64 KiB so a burst of queued real-time signals fits: 1 MiB is the default
  * /proc/sys/fs/pipe-max-size an unprivileged process may ask for. */
 #define PIPE_BYTES (1 << 20)
@@ -157,6 +163,7 @@ void signals_pipe_close(void)
 {
     pthread_mutex_lock(&pipe_lock);
     int write_fd = atomic_exchange_explicit(&signals_record_fd, -1, memory_order_seq_cst);
+    signals_waker_stop(); /* after the unpublish: no reader can start a new one now */
     if (write_fd >= 0) {
         while (atomic_load_explicit(&signals_handlers_running, memory_order_seq_cst) != 0)
             sched_yield();
@@ -185,6 +192,8 @@ int signals_pipe_reset_after_fork(void)
     atomic_store(&signals_handlers_running, 0);
     atomic_store(&forged_records, 0);
     reset_counters();
+    signals_waker_reset_after_fork();
+    flowing = 0;
     return signals_pipe_open(); /* with a new tag: the parent's is not this process's secret */
 }
 
@@ -323,10 +332,12 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
     int result = 0;
     ssize_t bytes = 0;
     size_t wanted = (size_t)max * sizeof *records - carry_bytes;
-    if (fd >= 0 && timeout_ms >= 0)
+    int waker_keeps_timeout = fd >= 0 && timeout_ms > 0 && flowing &&
+                              signals_waker_arm(started + (int64_t)timeout_ms * 1000000) == 0;
+    if (fd >= 0 && timeout_ms >= 0 && !waker_keeps_timeout)
         result = poll_readable(fd, timeout_ms);
     else if (fd >= 0)
-        result = 1; /* no timeout: block in read(2) itself */
+        result = 1; /* block in read(2) itself: no timeout, or the waker's wake record ends it */
     if (result > 0) {
         /* After the carried start of a record, so that it completes in place. */
         do
@@ -346,8 +357,10 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         }
         result = count + (drained ? read_overflow_locked(records + count, max - count) : 0);
     }
-    if (timeout_ms != 0)
+    if (timeout_ms != 0) {
         last_wait_ns = signals_monotonic_ns() - started;
+        flowing = result > 0 && last_wait_ns <= BUSY_GAP_NS;
+    }
     pthread_mutex_unlock(&read_lock);
     return result;
 }

@@ -79,6 +79,14 @@ int signals_pipe_open(void);
 void signals_pipe_close(void);
 int signals_pipe_reset_after_fork(void);
 
+/* waker.c, for pipe.c: a thread that calls signals_wake() at a due time, so a reader with a timeout can
+ * sleep in read(2). arm: (re)sets the due time (CLOCK_MONOTONIC ns), starting the thread if needed; -1
+ * errno when the pipe is closed or no thread can start (the reader then polls). stop: ends the thread
+ * and waits for it (the close, after unpublishing the write end). reset: a forked child has none. */
+int signals_waker_arm(int64_t at_ns);
+void signals_waker_stop(void);
+void signals_waker_reset_after_fork(void);
+
 /* CLOCK_MONOTONIC in nanoseconds: the records' timestamps and the reader's deadlines. clock_gettime is
  * async-signal-safe. */
 static inline int64_t signals_monotonic_ns(void)

@@ -1,8 +1,10 @@
 /* test_reader.c — the blocking reader: signals_read_wait() sleeps in read(2) until a record, a wake,
  * a timeout or a shutdown, and reports overflow without needing another delivery to wake it. */
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -156,5 +158,111 @@ TEST(reader_spin_setting)
     CHECK_EQ(1, read.result);
     CHECK(read.returned_ns - sent_ns < 500 * 1000000LL);
     CHECK_EQ(0, signals_set_reader_spin(50));
+    CHECK_EQ(0, signals_restore(SIGUSR1));
+}
+
+/* --- the waker: a reader with a timeout sleeps in read(2) while signals flow (waker.c) ---------- */
+
+static int waker_threads(void)
+{
+    return threads_named("signals-waker");
+}
+
+/* Makes signals flow as the reader sees it: waits with a timeout that return a record at once. */
+static void make_signals_flow(void)
+{
+    signals_record records[8];
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(0, kill(getpid(), SIGUSR1)); /* the handler has run when kill returns */
+        CHECK_EQ(1, signals_read_wait(records, 8, 10000));
+    }
+}
+
+/* A wait with a timeout, on a thread, that must return within `limit_ms`: a reader asleep in read(2)
+ * with nobody to keep its timeout would never return (the test then fails instead of hanging). */
+static int wait_with_timeout_on_time(int timeout_ms, int limit_ms, int64_t *waited_ms)
+{
+    struct blocked_read read = {0};
+    pthread_t thread = start_reader(&read, timeout_ms);
+    int64_t started = monotonic_ms() - 100; /* start_reader slept 100 ms after starting it */
+    struct timespec limit;
+    clock_gettime(CLOCK_REALTIME, &limit);
+    limit.tv_sec += limit_ms / 1000;
+    CHECK_EQ(0, pthread_timedjoin_np(thread, NULL, &limit)); /* ETIMEDOUT: the timeout was not kept */
+    *waited_ms = read.returned_ns / 1000000 - started;
+    return read.result;
+}
+
+TEST(waker_keeps_timeout_while_signals_flow)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    CHECK_EQ(0, waker_threads()); /* nothing flows yet: poll(2) keeps timeouts, no thread */
+    make_signals_flow();
+    CHECK_EQ(1, waker_threads());
+    int64_t waited_ms;
+    CHECK_EQ(0, wait_with_timeout_on_time(300, 5000, &waited_ms));
+    CHECK(waited_ms >= 290);
+    /* The flow has stopped: the next waits poll, and the thread ends after its linger (2 s). */
+    int64_t deadline = monotonic_ms() + 10000;
+    while (waker_threads() != 0 && monotonic_ms() < deadline) {
+        signals_record record;
+        CHECK_EQ(0, signals_read_wait(&record, 1, 100));
+    }
+    CHECK_EQ(0, waker_threads());
+    CHECK_EQ(0, signals_restore(SIGUSR1));
+}
+
+TEST(waker_delivery_still_ends_wait_at_once)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    make_signals_flow();
+    struct blocked_read read = {0};
+    pthread_t thread = start_reader(&read, 10000);
+    int64_t sent_ns = monotonic_ns();
+    CHECK_EQ(0, kill(getpid(), SIGUSR1));
+    CHECK_EQ(0, pthread_join(thread, NULL));
+    CHECK_EQ(1, read.result);
+    CHECK_EQ(SIGUSR1, read.records[0].signo);
+    CHECK(read.returned_ns - sent_ns < INT64_C(5000000000)); /* the record, not the 10 s timeout */
+    CHECK_EQ(0, signals_restore(SIGUSR1));
+}
+
+TEST(shutdown_ends_waker_thread)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    make_signals_flow();
+    CHECK_EQ(1, waker_threads());
+    CHECK_EQ(0, signals_shutdown());
+    CHECK_EQ(0, waker_threads()); /* joined by the close, not left to linger */
+    /* A restart works as before, and a new flow gets a new waker that keeps timeouts. */
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    make_signals_flow();
+    int64_t waited_ms;
+    CHECK_EQ(0, wait_with_timeout_on_time(200, 5000, &waited_ms));
+    CHECK(waited_ms >= 190);
+    CHECK_EQ(0, signals_shutdown());
+    CHECK_EQ(0, waker_threads());
+}
+
+/* The child has none of its parent's threads: its waker must be its own. */
+static int flow_and_time_out_in_child(void *unused)
+{
+    (void)unused;
+    CHECK_EQ(0, signals_reset_after_fork());
+    CHECK_EQ(0, waker_threads());
+    make_signals_flow();
+    CHECK_EQ(1, waker_threads());
+    int64_t waited_ms;
+    CHECK_EQ(0, wait_with_timeout_on_time(200, 5000, &waited_ms));
+    CHECK(waited_ms >= 190);
+    return 0;
+}
+
+TEST(forked_child_gets_its_own_waker)
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    make_signals_flow();
+    CHECK_EQ(1, waker_threads());
+    expect_exit(spawn(flow_and_time_out_in_child, NULL), 0);
     CHECK_EQ(0, signals_restore(SIGUSR1));
 }

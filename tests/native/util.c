@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <stdio.h>
+#include <string.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -269,5 +271,28 @@ int open_fds(int *fds, int max)
     }
     closedir(dir);
     qsort(fds, (size_t)count, sizeof *fds, compare_ints);
+    return count;
+}
+
+int threads_named(const char *name)
+{
+    DIR *dir = opendir("/proc/self/task");
+    CHECK(dir != NULL);
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        char path[300], comm[32] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", entry->d_name);
+        FILE *file = fopen(path, "r");
+        if (file == NULL)
+            continue; /* the thread ended meanwhile */
+        if (fgets(comm, sizeof comm, file) != NULL)
+            comm[strcspn(comm, "\n")] = '\0';
+        fclose(file);
+        count += strcmp(comm, name) == 0;
+    }
+    closedir(dir);
     return count;
 }

@@ -76,5 +76,7 @@ void expect_exit(pid_t pid, int code);
 
 /* Open file descriptors of this process, in fds (sorted), their number as the result. */
 int open_fds(int *fds, int max);
+/* Threads of this process whose name (/proc/self/task/N/comm) is `name`. */
+int threads_named(const char *name);
 
 #endif
