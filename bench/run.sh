@@ -22,6 +22,6 @@ echo "==> benchmark receivers and orchestrator (.NET, Release)" >&2
 dotnet build "$ROOT/bench/Signals.Bench/Signals.Bench.csproj" -c Release -nologo -v quiet \
   -p:SignalsNativeDir="$BUILD/native" -o "$OUT" >&2
 
-echo "==> running the suite (about 4 minutes)" >&2
+echo "==> running the suite (about 6 minutes)" >&2
 exec "$OUT/Signals.Bench" run --tools "$TOOLS" --out "$ROOT/bench/results/latest.md" \
   --sdk "$(dotnet --version)" "$@"

@@ -28,7 +28,7 @@ public static class SignalEvents
     /// <summary>
     /// Whether the dispatcher reinstalls our handler where someone put SIG_DFL or SIG_IGN over it while a
     /// subscription needs it (checked every 200 ms after a change, backing off
-    /// to every 30 s when nothing changes; .NET's System.Native does this when a PosixSignalRegistration made
+    /// to every 60 s when nothing changes; .NET's System.Native does this when a PosixSignalRegistration made
     /// before ours is disposed). At most 3 repairs per signal within 10 s: then
     /// that signal is left alone and <see cref="RepairAbandoned"/> reports it. Default: true.
     /// </summary>
@@ -174,7 +174,7 @@ public static class SignalEvents
     /// Lists the signals where someone put SIG_DFL or SIG_IGN over our handler while a subscription needs it,
     /// and reinstalls ours when <paramref name="repair"/> is true (also where the periodic repair gave up:
     /// this call re-arms it). The dispatcher does this by itself (every 200 ms after a
-    /// subscription change or repair, backing off to every 30 s; <see cref="RepairTampering"/>).
+    /// subscription change or repair, backing off to every 60 s; <see cref="RepairTampering"/>).
     /// </summary>
     /// <remarks>
     /// A handler function installed over ours is not tampering: it is the signal's next owner (a

@@ -29,10 +29,11 @@ internal sealed record BenchOptions
     public int CpuFastCount { get; init; } = 2000;
 
     /// <summary>
-    /// The idle window (all receivers idle, nothing sent), after the measured rounds. As long as the slowest
-    /// tamper-check interval (30 s): a shorter window holds zero or one of those wake-ups by chance.
+    /// The idle window (all receivers idle, nothing sent), after the measured rounds. Twice the slowest
+    /// tamper-check interval (60 s), so it always holds two of those wake-ups: a window shorter than the
+    /// interval holds zero or one by chance.
     /// </summary>
-    public int IdleSeconds { get; init; } = 30;
+    public int IdleSeconds { get; init; } = 120;
 
     /// <summary>Cold processes timed for the first use, each of ours and PosixSignalRegistration.</summary>
     public int FirstUseRuns { get; init; } = 7;

@@ -17,12 +17,13 @@ internal static class TamperSchedule
     internal static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// The longest interval, reached about 50 s after the last change. An idle process holding
-    /// PosixSignalRegistrations wakes about once in 12 s (the runtime's finalizer thread), and on the 2-core VM
-    /// every wake-up of an idle .NET thread costs about the same, 0.4-0.5 ms of CPU (bench/results/profile.md):
-    /// a check every 30 s keeps an idle process within 1.5x of that.
+    /// The longest interval, reached about 100 s after the last change. An idle process holding
+    /// PosixSignalRegistrations wakes about once in 10 s (the runtime's finalizer thread), and on the 2-core VM
+    /// every wake-up of a thread that slept for seconds costs about the same, 0.5-0.8 ms of CPU, whatever it
+    /// runs (a bare C poll(2) loop included; bench/results/profile.md): one check every 60 s keeps an idle
+    /// process within about 1.3x of that (every 30 s measured 1.45-1.6x).
     /// </summary>
-    internal static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 
     // Milliseconds on CLOCK_MONOTONIC, the clock poll(2) sleeps on. Not Environment.TickCount64: that coarse clock
     // lags poll's wake-up by up to a few milliseconds, and the dispatcher would spin with 0 timeouts meanwhile.
