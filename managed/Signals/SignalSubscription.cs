@@ -17,13 +17,14 @@ public sealed class SignalSubscription : IDisposable
     private long _rejected;
     private int _disposed;
 
-    internal SignalSubscription(IReadOnlyList<Signal> signals, Action<SignalEvent> callback, SubscriptionOptions options)
+    internal SignalSubscription(Signal[] signals, Action<SignalEvent> callback, SubscriptionOptions options)
     {
-        if (!Enum.IsDefined(options.Policy))
+        // Comparisons, not Enum.IsDefined: that generic method is JIT-compiled per enum at the first Subscribe.
+        if (options.Policy is not (SignalPolicy.Handle or SignalPolicy.Observe))
             throw new ArgumentOutOfRangeException(nameof(options), options.Policy, "SubscriptionOptions.Policy must be SignalPolicy.Handle or SignalPolicy.Observe.");
-        if (!Enum.IsDefined(options.Target))
+        if (options.Target is not (CallbackTarget.Dispatcher or CallbackTarget.ThreadPool or CallbackTarget.SynchronizationContext))
             throw new ArgumentOutOfRangeException(nameof(options), options.Target, "SubscriptionOptions.Target must be Dispatcher, ThreadPool or SynchronizationContext.");
-        Signals = signals;
+        SignalArray = signals;
         _callback = callback;
         Options = options;
         _allowedUids = options.AllowedSenderUids is null ? null : new HashSet<uint>(options.AllowedSenderUids);
@@ -34,7 +35,11 @@ public sealed class SignalSubscription : IDisposable
     }
 
     /// <summary>The signals this subscription receives.</summary>
-    public IReadOnlyList<Signal> Signals { get; }
+    public IReadOnlyList<Signal> Signals => SignalArray;
+
+    // The same, for the library's loops: going through IReadOnlyList<Signal> would JIT the array's generic
+    // interface code for Signal at the first Subscribe of a process.
+    internal Signal[] SignalArray { get; }
 
     /// <summary>The options it was made with.</summary>
     public SubscriptionOptions Options { get; }

@@ -44,7 +44,7 @@ internal static class FirstUse
         return Ms(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
     }
 
-    // Load + static initialisers of the Signal type; the runtime's own signal initialisation (what
+    // Load; libsignals.so loaded (SignalEvents.IsSupported); the static initialisers of the Signal type; the runtime's own signal initialisation (what
     // RuntimeSignalHandling.EnsureInitialized triggers); the first Subscribe after those; a second one.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static string OursPhases()
@@ -52,6 +52,9 @@ internal static class FirstUse
         long start = Stopwatch.GetTimestamp();
         var assembly = typeof(Signal).Assembly;
         double loadAssembly = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        start = Stopwatch.GetTimestamp();
+        bool supported = SignalEvents.IsSupported; // loads libsignals.so
+        double library = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         start = Stopwatch.GetTimestamp();
         Signal[] signals = [Signal.SIGHUP, Signal.SIGTERM, Signal.SIGUSR1];
         double load = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -67,7 +70,8 @@ internal static class FirstUse
         double again = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         GC.KeepAlive(first);
         GC.KeepAlive(second);
-        return $"load_assembly={Ms(loadAssembly)} signal_statics={Ms(load)} runtime_signal_init={Ms(runtime)} subscribe={Ms(subscribe)} second_subscribe={Ms(again)}";
+        GC.KeepAlive(supported);
+        return $"load_assembly={Ms(loadAssembly)} load_library={Ms(library)} signal_statics={Ms(load)} runtime_signal_init={Ms(runtime)} subscribe={Ms(subscribe)} second_subscribe={Ms(again)}";
     }
 
     private static string Ms(double ms) => ms.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
