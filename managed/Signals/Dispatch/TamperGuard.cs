@@ -115,8 +115,7 @@ internal static class TamperGuard
         {
             ulong tampered = SignalEvents.RepairTampering ? Native.SignalsTampered() : 0;
             if (tampered != 0)
-                foreach (var signal in CheckTampered(tampered, repair: true, periodic: true))
-                    repaired |= !Volatile.Read(ref Abandoned[signal.Number]); // an abandoned signal must not keep the checks fast
+                repaired = RepairPeriodically(tampered);
         }
         catch (Exception exception)
         {
@@ -124,5 +123,15 @@ internal static class TamperGuard
             repaired = true;
         }
         TamperSchedule.Checked(repaired);
+    }
+
+    // Not inlined, like CheckTampered: the list it walks is System.Collections, which an idle process never needs.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool RepairPeriodically(ulong tampered)
+    {
+        bool repaired = false;
+        foreach (var signal in CheckTampered(tampered, repair: true, periodic: true))
+            repaired |= !Volatile.Read(ref Abandoned[signal.Number]); // an abandoned signal must not keep the checks fast
+        return repaired;
     }
 }
