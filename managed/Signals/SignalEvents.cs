@@ -250,6 +250,8 @@ public static class SignalEvents
     // makes) is indexed, so that no enumerator over Signal is instantiated.
     private static Signal[] CopyOf(IEnumerable<Signal> signals)
     {
+        if (signals is Signal[] array)
+            return array; // only read
         if (signals is IReadOnlyList<Signal> list)
         {
             var copy = new Signal[list.Count];

@@ -41,6 +41,9 @@ internal static class SignalRegistry
                     var current = Subscribers[number];
                     if (Array.IndexOf(current, subscription) >= 0)
                         continue;
+                    // The runtime goes first (docs/design.md) on the signals its initialisation takes.
+                    if (RuntimeSignalHandling.TakenAtInitialization(number))
+                        RuntimeSignalHandling.EnsureInitialized();
                     Volatile.Write(ref Subscribers[number], [.. current, subscription]);
                     installed[installedCount++] = number;
                     ApplyNativeAction(number);
