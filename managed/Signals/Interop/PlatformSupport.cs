@@ -22,6 +22,10 @@ internal static class PlatformSupport
     // The name SWIG's -dllimport gives every P/Invoke (native/CMakeLists.txt).
     private const string LibraryName = "signals";
 
+    // What Load asks for: the file's own name is found at the first place searched that has it, where
+    // "signals" is first tried as signals.so in every directory (strace: eight failed opens before the hit).
+    private const string LibraryFileName = "libsignals.so";
+
     // Loaded once, by the first caller (under LoadGate). Not a Lazy<(IntPtr, string?)>: that generic over a
     // value tuple is JIT-compiled at the first use of a process (bench: first_subscribe_ms).
     private static readonly object LoadGate = new();
@@ -89,7 +93,7 @@ internal static class PlatformSupport
         {
             // The same search a DllImport makes: the app's deps.json native paths (runtimes/RID/native), then
             // the app folder and the system's. A resolver's own load does not call the resolver again.
-            handle = NativeLibrary.Load(LibraryName, typeof(PlatformSupport).Assembly, null);
+            handle = NativeLibrary.Load(LibraryFileName, typeof(PlatformSupport).Assembly, null);
             return null;
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
