@@ -17,11 +17,17 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     // The tables that come from the C library are built on first use, not in the static constructor: on a
     // platform without libsignals that first use must throw PlatformNotSupportedException (PlatformSupport),
     // which a static constructor would wrap in a TypeInitializationException.
-    private static readonly Lazy<string?[]> LazyNames = new(BuildNames);
-    private static readonly Lazy<int> LazyRealTimeMin = new(Native.SignalsRtmin);
-    private static readonly Lazy<Signal[]> LazyValidSignals = new(BuildValidSignals);
+    // Plain fields filled at first use, not Lazy<T>: the type then has no static constructor, and the first
+    // Signal.SIGxxx of a process loads no Lazy, Func and array instantiations (bench: first_subscribe_ms).
+    // Two threads may both build a table; the results are equal and the first one published stays.
+    private static string?[]? _names;
+    private static int _realTimeMin; // 0: not read yet
+    private static Signal[]? _validSignals;
 
-    private static string?[] Names => LazyNames.Value;
+    private static string?[] Names => Volatile.Read(ref _names) ?? Publish(ref _names, BuildNames());
+
+    private static T Publish<T>(ref T? field, T value) where T : class =>
+        Interlocked.CompareExchange(ref field, value, null) ?? value;
 
     // Second names Linux gives some signals; glibc's sigabbrev_np knows only one (e.g. POLL for 29, so
     // Signal.SIGIO.Name is "SIGPOLL"). Python accepts both spellings, and so does Parse. A switch, not a
@@ -97,7 +103,16 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     public static Signal SIGSYS => new(31);
 #pragma warning restore CS1591
 
-    private static int RealTimeMinNumber => LazyRealTimeMin.Value;
+    private static int RealTimeMinNumber
+    {
+        get
+        {
+            int number = Volatile.Read(ref _realTimeMin);
+            if (number == 0)
+                Volatile.Write(ref _realTimeMin, number = Native.SignalsRtmin());
+            return number;
+        }
+    }
 
     /// <summary>SIGRTMIN as this process sees it (34 on glibc). The .NET runtime uses it itself.</summary>
     public static Signal RealTimeMin => new(RealTimeMinNumber);
@@ -115,7 +130,7 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     }
 
     /// <summary>Every signal this system defines, in order (Python's <c>valid_signals()</c>).</summary>
-    public static IReadOnlyList<Signal> ValidSignals => LazyValidSignals.Value;
+    public static IReadOnlyList<Signal> ValidSignals => Volatile.Read(ref _validSignals) ?? Publish(ref _validSignals, BuildValidSignals());
 
     /// <summary>Whether <paramref name="number"/> is a signal of this system.</summary>
     public static bool IsDefined(int number) =>
