@@ -28,6 +28,7 @@ internal static class SignalRegistry
     {
         lock (Gate)
         {
+            SignalDispatcher.EnsureRunning();
             // The signals installed so far, to undo on failure; an array, not a List (keeps System.Collections
             // unloaded in a process that only subscribes: first use, resident memory).
             var installed = new int[subscription.SignalArray.Length];
@@ -48,10 +49,6 @@ internal static class SignalRegistry
                     ApplyNativeAction(number);
                     TamperGuard.Rearm(number); // a new install: earlier fights over this signal are forgotten
                 }
-                // The dispatcher thread last: the installs opened the record pipe (a signal meanwhile waits in
-                // it), and a new thread's start-up contends with this one for the runtime's locks for about a
-                // millisecond, which the caller then no longer waits for (bench: first_subscribe_ms).
-                SignalDispatcher.EnsureRunning();
             }
             catch
             {
