@@ -45,8 +45,8 @@ internal static class RuntimeSignalHandling
     /// with Process and Console, SIGTTOU around the console's tcsetattr. Only these need
     /// <see cref="EnsureInitialized"/> before our install. Any other signal never meets that initialisation
     /// (strace: it installs INT, QUIT and CONT and nothing else), so a process that subscribes only to others
-    /// does not pay for it: a PosixSignalRegistration and System.Native's signal thread, about 2 ms of the
-    /// first Subscribe (bench: first_subscribe_ms) and one thread.
+    /// does not pay for it: a PosixSignalRegistration, about 2 ms of the first Subscribe (bench:
+    /// first_subscribe_ms), and System.Native's signal thread unless Console or Process start it anyway.
     /// </summary>
     internal static bool TakenAtInitialization(int number) =>
         number == Sigint || number == Sigquit || number == Sigcont || number == Sigchld || number == Sigwinch || number == Sigttou;
