@@ -31,7 +31,8 @@ done
 # What the Signals package must contain, path by path.
 signals=$(ls "$OUT"/Signals.[0-9]*.nupkg | grep -v '\.snupkg$')
 listing=$(unzip -Z1 "$signals")
-for entry in lib/net10.0/Signals.dll lib/net10.0/Signals.xml README.md; do
+# runtimes/linux-x64/lib: the ReadyToRun image (Signals.csproj), made when packing on a linux-x64 host.
+for entry in lib/net10.0/Signals.dll lib/net10.0/Signals.xml README.md runtimes/linux-x64/lib/net10.0/Signals.dll; do
   grep -qx "$entry" <<<"$listing" || fail "$(basename "$signals") lacks $entry; it has:"$'\n'"$listing"
 done
 for rid in "${!NATIVE_DIR[@]}"; do

@@ -8,14 +8,18 @@
  *    turns -1 into -errno right after the call, inside native code, and C# sees a negative errno.
  *  - the record struct is declared by hand in C# (SWIG cannot emit a blittable struct); its layout is
  *    pinned here with _Static_assert and in C# by a layout test.
- *  - pointers to records, bytes and integers are passed as `ref`/`out` of blittable types, so the
- *    marshaller pins them: no copies, no allocation, no `unsafe`.
+ *  - records and the name buffer are `ref` in the C# the library calls, pinned by a `fixed` in the generated
+ *    wrapper and passed to the DllImport as a pointer: a signature of pointers and primitives needs no
+ *    marshalling, so the runtime makes no IL stub for it at run time and ReadyToRun precompiles the call
+ *    (a `ref` in the DllImport itself made the first use of a process JIT a stub per signature:
+ *    bench/results/profile.md). The classes are `unsafe` for that `fixed` only. Integers for output are
+ *    still `out` (SWIG's OUTPUT typemaps), off the subscribe path.
  *  - strings come back as IntPtr and are decoded in C# (SWIG's string helper is compiled out).
  */
 %module(imclassname="NativeMethods") Native
 
-%pragma(csharp) moduleclassmodifiers="internal static class"
-%pragma(csharp) imclassclassmodifiers="internal static class"
+%pragma(csharp) moduleclassmodifiers="internal static unsafe class"
+%pragma(csharp) imclassclassmodifiers="internal static unsafe class"
 
 %include <stdint.i>
 %include <typemaps.i>
@@ -46,18 +50,18 @@ _Static_assert(offsetof(signals_record, reserved) == 36, "reserved at 36");
 /* -1 + errno becomes -errno, captured in the wrapper before anything can overwrite errno. */
 %typemap(out) int %{ $result = ($1 == -1) ? -errno : $1; %}
 
-/* Records: `ref NativeRecord` (the first element of a Span, or one record). */
+/* Records: `ref NativeRecord` (the first element of a Span, or one record), a pointer to the DllImport. */
 %typemap(ctype) signals_record * "signals_record *"
-%typemap(imtype) signals_record * "ref NativeRecord"
+%typemap(imtype) signals_record * "NativeRecord*"
 %typemap(cstype) signals_record * "ref NativeRecord"
-%typemap(csin) signals_record * "ref $csinput"
+%typemap(csin, pre="    fixed (NativeRecord* $csinput_pointer = &$csinput) {", terminator="    }") signals_record * "$csinput_pointer"
 %typemap(in) signals_record * %{ $1 = $input; %}
 
-/* The name buffer: `ref byte` (the first byte of a Span<byte>). */
+/* The name buffer: `ref byte` (the first byte of a Span<byte>), a pointer to the DllImport. */
 %typemap(ctype) char *buffer "char *"
-%typemap(imtype) char *buffer "ref byte"
+%typemap(imtype) char *buffer "byte*"
 %typemap(cstype) char *buffer "ref byte"
-%typemap(csin) char *buffer "ref $csinput"
+%typemap(csin, pre="    fixed (byte* $csinput_pointer = &$csinput) {", terminator="    }") char *buffer "$csinput_pointer"
 %typemap(in) char *buffer %{ $1 = $input; %}
 
 /* Static strings: returned as a pointer, decoded as UTF-8 in C#. */

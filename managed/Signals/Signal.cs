@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 using Signals.Interop;
 
 namespace Signals;
@@ -18,17 +17,27 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     // The tables that come from the C library are built on first use, not in the static constructor: on a
     // platform without libsignals that first use must throw PlatformNotSupportedException (PlatformSupport),
     // which a static constructor would wrap in a TypeInitializationException.
-    private static readonly Lazy<string?[]> LazyNames = new(BuildNames);
-    private static readonly Lazy<int> LazyRealTimeMin = new(Native.SignalsRtmin);
-    private static readonly Lazy<Signal[]> LazyValidSignals = new(BuildValidSignals);
+    // Plain fields filled at first use, not Lazy<T>: the type then has no static constructor, and the first
+    // Signal.SIGxxx of a process loads no Lazy, Func and array instantiations (bench: first_subscribe_ms).
+    // Two threads may both build a table; the results are equal and the first one published stays.
+    private static string?[]? _names;
+    private static int _realTimeMin; // 0: not read yet
+    private static Signal[]? _validSignals;
 
-    private static string?[] Names => LazyNames.Value;
+    private static string?[] Names => Volatile.Read(ref _names) ?? Publish(ref _names, BuildNames());
+
+    private static T Publish<T>(ref T? field, T value) where T : class =>
+        Interlocked.CompareExchange(ref field, value, null) ?? value;
 
     // Second names Linux gives some signals; glibc's sigabbrev_np knows only one (e.g. POLL for 29, so
-    // Signal.SIGIO.Name is "SIGPOLL"). Python accepts both spellings, and so does Parse.
-    private static readonly Dictionary<string, int> Aliases = new()
+    // Signal.SIGIO.Name is "SIGPOLL"). Python accepts both spellings, and so does Parse. A switch, not a
+    // static Dictionary: the type's static initialiser runs at the first Signal.SIGxxx of a process.
+    private static int AliasedNumber(string name) => name switch
     {
-        ["SIGIO"] = 29, ["SIGPOLL"] = 29, ["SIGIOT"] = 6, ["SIGCLD"] = 17,
+        "SIGIO" or "SIGPOLL" => 29,
+        "SIGIOT" => 6,
+        "SIGCLD" => 17,
+        _ => 0,
     };
 
     /// <summary>Creates a signal from its number; throws when no signal has that number.</summary>
@@ -94,7 +103,16 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     public static Signal SIGSYS => new(31);
 #pragma warning restore CS1591
 
-    private static int RealTimeMinNumber => LazyRealTimeMin.Value;
+    private static int RealTimeMinNumber
+    {
+        get
+        {
+            int number = Volatile.Read(ref _realTimeMin);
+            if (number == 0)
+                Volatile.Write(ref _realTimeMin, number = Native.SignalsRtmin());
+            return number;
+        }
+    }
 
     /// <summary>SIGRTMIN as this process sees it (34 on glibc). The .NET runtime uses it itself.</summary>
     public static Signal RealTimeMin => new(RealTimeMinNumber);
@@ -112,7 +130,7 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     }
 
     /// <summary>Every signal this system defines, in order (Python's <c>valid_signals()</c>).</summary>
-    public static IReadOnlyList<Signal> ValidSignals => LazyValidSignals.Value;
+    public static IReadOnlyList<Signal> ValidSignals => Volatile.Read(ref _validSignals) ?? Publish(ref _validSignals, BuildValidSignals());
 
     /// <summary>Whether <paramref name="number"/> is a signal of this system.</summary>
     public static bool IsDefined(int number) =>
@@ -147,7 +165,7 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
         string name = trimmed.ToUpperInvariant();
         if (!name.StartsWith("SIG", StringComparison.Ordinal))
             name = "SIG" + name;
-        if (Aliases.TryGetValue(name, out int aliased))
+        if (AliasedNumber(name) is > 0 and var aliased)
             name = Names[aliased]!;
         for (int candidate = 1; candidate <= MaxNumber; candidate++)
         {
@@ -184,11 +202,17 @@ public readonly struct Signal : IEquatable<Signal>, IComparable<Signal>
     {
         var names = new string?[MaxNumber + 1];
         Span<byte> buffer = stackalloc byte[32];
+        Span<char> chars = stackalloc char[32];
         for (int number = 1; number <= MaxNumber; number++)
         {
             int length = Native.SignalsName(number, ref buffer[0], buffer.Length);
-            if (length > 0)
-                names[number] = Encoding.ASCII.GetString(buffer[..length]);
+            if (length <= 0)
+                continue;
+            // The names are ASCII ("SIG" + the C library's abbreviation, or SIGRTMIN+n). Widened by hand: the
+            // first Encoding.ASCII.GetString of a process costs 4-6 ms (bench: first_subscribe_ms).
+            for (int i = 0; i < length; i++)
+                chars[i] = (char)buffer[i];
+            names[number] = new string(chars[..length]);
         }
         return names;
     }

@@ -228,17 +228,62 @@ public static class SignalEvents
 
     internal static Signal[] Validate(IEnumerable<Signal> signals, string parameterName)
     {
-        // A plain loop, not Distinct().ToArray(): LINQ over the Signal struct JITs a few dozen generic
-        // instantiations at the first Subscribe of a process (bench: first_subscribe_ms).
-        var list = new List<Signal>();
-        foreach (var signal in signals)
-            if (!list.Contains(signal))
-                list.Add(signal);
-        if (list.Count == 0)
+        // Plain loops over arrays of Signal: no List<Signal>, EqualityComparer<Signal>, array enumerator or LINQ.
+        // Every framework generic instantiated over the Signal struct is code the JIT compiles at the first
+        // Subscribe of a process, which ReadyToRun cannot carry (bench: first_subscribe_ms).
+        var given = CopyOf(signals);
+        var unique = new Signal[given.Length];
+        int count = 0;
+        foreach (var signal in given)
+            if (IndexOf(unique, count, signal) < 0)
+                unique[count++] = signal;
+        if (count == 0)
             throw new ArgumentException("At least one signal is needed.", parameterName);
-        foreach (var signal in list)
+        if (count < unique.Length)
+            unique = Resize(unique, count, count);
+        foreach (var signal in unique)
             signal.EnsureHandleable(parameterName);
-        return list.ToArray();
+        return unique;
+    }
+
+    // The caller's signals in an array, enumerated once; an array or a list (what a collection expression
+    // makes) is indexed, so that no enumerator over Signal is instantiated.
+    private static Signal[] CopyOf(IEnumerable<Signal> signals)
+    {
+        if (signals is Signal[] array)
+            return array; // only read
+        if (signals is IReadOnlyList<Signal> list)
+        {
+            var copy = new Signal[list.Count];
+            for (int i = 0; i < copy.Length; i++)
+                copy[i] = list[i];
+            return copy;
+        }
+        var buffer = new Signal[8];
+        int count = 0;
+        foreach (var signal in signals)
+        {
+            if (count == buffer.Length)
+                buffer = Resize(buffer, count, count * 2);
+            buffer[count++] = signal;
+        }
+        return count == buffer.Length ? buffer : Resize(buffer, count, count);
+    }
+
+    private static Signal[] Resize(Signal[] buffer, int count, int length)
+    {
+        var grown = new Signal[length];
+        for (int i = 0; i < count; i++)
+            grown[i] = buffer[i];
+        return grown;
+    }
+
+    private static int IndexOf(Signal[] signals, int count, Signal signal)
+    {
+        for (int i = 0; i < count; i++)
+            if (signals[i].Number == signal.Number)
+                return i;
+        return -1;
     }
 
     internal static void ReportRepairAbandoned(Signal signal, int repairs, TimeSpan window)

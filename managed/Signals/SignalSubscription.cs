@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Signals.Dispatch;
 
 namespace Signals;
@@ -17,24 +18,37 @@ public sealed class SignalSubscription : IDisposable
     private long _rejected;
     private int _disposed;
 
-    internal SignalSubscription(IReadOnlyList<Signal> signals, Action<SignalEvent> callback, SubscriptionOptions options)
+    internal SignalSubscription(Signal[] signals, Action<SignalEvent> callback, SubscriptionOptions options)
     {
-        if (!Enum.IsDefined(options.Policy))
+        // Comparisons, not Enum.IsDefined: that generic method is JIT-compiled per enum at the first Subscribe.
+        if (options.Policy is not (SignalPolicy.Handle or SignalPolicy.Observe))
             throw new ArgumentOutOfRangeException(nameof(options), options.Policy, "SubscriptionOptions.Policy must be SignalPolicy.Handle or SignalPolicy.Observe.");
-        if (!Enum.IsDefined(options.Target))
+        if (options.Target is not (CallbackTarget.Dispatcher or CallbackTarget.ThreadPool or CallbackTarget.SynchronizationContext))
             throw new ArgumentOutOfRangeException(nameof(options), options.Target, "SubscriptionOptions.Target must be Dispatcher, ThreadPool or SynchronizationContext.");
-        Signals = signals;
+        SignalArray = signals;
         _callback = callback;
         Options = options;
-        _allowedUids = options.AllowedSenderUids is null ? null : new HashSet<uint>(options.AllowedSenderUids);
-        _allowedPids = options.AllowedSenderPids is null ? null : new HashSet<int>(options.AllowedSenderPids);
+        _allowedUids = options.AllowedSenderUids is null ? null : UidSet(options.AllowedSenderUids);
+        _allowedPids = options.AllowedSenderPids is null ? null : PidSet(options.AllowedSenderPids);
         if (options.Target == CallbackTarget.SynchronizationContext)
             _context = SynchronizationContext.Current ?? throw new InvalidOperationException(
                 "CallbackTarget.SynchronizationContext needs a SynchronizationContext on the subscribing thread; there is none.");
     }
 
+    // Not inlined, so that the constructor's precompiled code does not name HashSet: a process whose
+    // subscriptions have no sender policy then never loads System.Collections (bench: rss_added_mb).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HashSet<uint> UidSet(IReadOnlyCollection<uint> uids) => new(uids);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HashSet<int> PidSet(IReadOnlyCollection<int> pids) => new(pids);
+
     /// <summary>The signals this subscription receives.</summary>
-    public IReadOnlyList<Signal> Signals { get; }
+    public IReadOnlyList<Signal> Signals => SignalArray;
+
+    // The same, for the library's loops: going through IReadOnlyList<Signal> would JIT the array's generic
+    // interface code for Signal at the first Subscribe of a process.
+    internal Signal[] SignalArray { get; }
 
     /// <summary>The options it was made with.</summary>
     public SubscriptionOptions Options { get; }

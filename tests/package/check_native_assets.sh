@@ -23,7 +23,8 @@ expected="linux-x64 x86-64 X86-64 libc.so.6
 linux-arm64 aarch64 AArch64 libc.so.6
 linux-musl-x64 x86-64 X86-64 libc.so"
 
-found=$(cd "$work" && find runtimes -type f | sort)
+# Native assets only: runtimes/linux-x64/lib holds the ReadyToRun Signals.dll (managed, checked by pack.sh).
+found=$(cd "$work" && find runtimes -path '*/native/*' -type f | sort)
 [ "$(wc -l <<<"$found")" -eq 3 ] || fail "expected exactly three native assets in $(basename "$package"), found:"$'\n'"$found"
 
 while read -r rid file_machine elf_machine libc; do

@@ -26,6 +26,9 @@ internal static class RuntimeSignalHandling
 #pragma warning restore CA1416
     }
 
+    private static readonly int Sigint = Signal.SIGINT.Number;
+    private static readonly int Sigquit = Signal.SIGQUIT.Number;
+    private static readonly int Sigttou = Signal.SIGTTOU.Number;
     private static readonly int Sigchld = Signal.SIGCHLD.Number;
     private static readonly int Sigcont = Signal.SIGCONT.Number;
     private static readonly int Sigwinch = Signal.SIGWINCH.Number;
@@ -35,4 +38,16 @@ internal static class RuntimeSignalHandling
     /// or the console (SIGCONT, SIGWINCH), so even a Handle subscription chains to it.
     /// </summary>
     internal static bool DependsOnPrevious(int number) => number == Sigchld || number == Sigcont || number == Sigwinch;
+
+    /// <summary>
+    /// Signals System.Native puts a handler on when it initialises or with the Console and Process use that
+    /// initialises it (runtime-coexistence.md): SIGINT, SIGQUIT and SIGCONT at initialisation, SIGCHLD and SIGWINCH
+    /// with Process and Console, SIGTTOU around the console's tcsetattr. Only these need
+    /// <see cref="EnsureInitialized"/> before our install. Any other signal never meets that initialisation
+    /// (strace: it installs INT, QUIT and CONT and nothing else), so a process that subscribes only to others
+    /// does not pay for it: a PosixSignalRegistration, about 2 ms of the first Subscribe (bench:
+    /// first_subscribe_ms), and System.Native's signal thread unless Console or Process start it anyway.
+    /// </summary>
+    internal static bool TakenAtInitialization(int number) =>
+        number == Sigint || number == Sigquit || number == Sigcont || number == Sigchld || number == Sigwinch || number == Sigttou;
 }

@@ -36,7 +36,6 @@ internal static class SignalDispatcher
     {
         if (_current is { IsActive: true })
             return;
-        RuntimeSignalHandling.EnsureInitialized();
         NativeResult.Check(Native.SignalsInit(), "Creating the signal pipe");
         var run = new DispatcherRun();
         run.Start();

@@ -14,8 +14,10 @@ internal static class SignalRegistry
 
     private static SignalSubscription[][] CreateEmpty()
     {
+        // A loop, not Array.Fill: that generic is JIT-compiled at first use (bench: first_subscribe_ms).
         var subscribers = new SignalSubscription[Signal.MaxNumber + 1][];
-        Array.Fill(subscribers, Array.Empty<SignalSubscription>());
+        for (int number = 0; number < subscribers.Length; number++)
+            subscribers[number] = [];
         return subscribers;
     }
 
@@ -27,25 +29,31 @@ internal static class SignalRegistry
         lock (Gate)
         {
             SignalDispatcher.EnsureRunning();
-            var installed = new List<int>();
+            // The signals installed so far, to undo on failure; an array, not a List (keeps System.Collections
+            // unloaded in a process that only subscribes: first use, resident memory).
+            var installed = new int[subscription.SignalArray.Length];
+            int installedCount = 0;
             try
             {
-                foreach (var signal in subscription.Signals)
+                foreach (var signal in subscription.SignalArray)
                 {
                     int number = signal.Number;
                     var current = Subscribers[number];
                     if (Array.IndexOf(current, subscription) >= 0)
                         continue;
+                    // The runtime goes first (docs/design.md) on the signals its initialisation takes.
+                    if (RuntimeSignalHandling.TakenAtInitialization(number))
+                        RuntimeSignalHandling.EnsureInitialized();
                     Volatile.Write(ref Subscribers[number], [.. current, subscription]);
-                    installed.Add(number);
+                    installed[installedCount++] = number;
                     ApplyNativeAction(number);
                     TamperGuard.Rearm(number); // a new install: earlier fights over this signal are forgotten
                 }
             }
             catch
             {
-                foreach (int number in installed)
-                    RemoveFrom(number, subscription);
+                for (int i = 0; i < installedCount; i++)
+                    RemoveFrom(installed[i], subscription);
                 throw;
             }
         }
@@ -55,7 +63,7 @@ internal static class SignalRegistry
     {
         lock (Gate)
         {
-            foreach (var signal in subscription.Signals)
+            foreach (var signal in subscription.SignalArray)
                 RemoveFrom(signal.Number, subscription);
         }
     }
@@ -111,16 +119,18 @@ internal static class SignalRegistry
     {
         TamperSchedule.Reset(); // a change: check often for a while (a PosixSignalRegistration may be disposed next)
         var subscribers = Subscribers[number];
-        var name = new Signal(number).Name;
+        // The messages (and the signal's name) are made only on failure: the names table is not needed to subscribe.
         if (subscribers.Length == 0)
         {
             int restored = Native.SignalsRestore(number);
             if (restored < 0 && -restored != NativeResult.ENOENT)
-                NativeResult.Check(restored, $"Restoring the previous action of {name}");
+                NativeResult.Check(restored, $"Restoring the previous action of {new Signal(number).Name}");
             return;
         }
         bool handle = !RuntimeSignalHandling.DependsOnPrevious(number) && AnyHandles(subscribers);
         int policy = handle ? NativeConstants.PolicyHandle : NativeConstants.PolicyObserve;
-        NativeResult.Check(Native.SignalsInstall(number, policy), $"Installing the handler for {name}");
+        int installed = Native.SignalsInstall(number, policy);
+        if (installed < 0)
+            NativeResult.Check(installed, $"Installing the handler for {new Signal(number).Name}");
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Signals.Interop;
 
 namespace Signals.Dispatch;
@@ -19,16 +20,22 @@ internal static class TamperGuard
     internal const int MaxRepairs = 3;
     internal static readonly TimeSpan RepairWindow = TimeSpan.FromSeconds(10);
 
-    // All guarded by SignalRegistry.Gate.
-    private static readonly Queue<long>?[] RecentRepairs = new Queue<long>?[Signal.MaxNumber + 1];
+    // All guarded by SignalRegistry.Gate. The repair history is made at the first repair: a process that only
+    // subscribes never loads Queue (System.Collections) nor anything else the repair path uses.
+    private static Queue<long>?[]? _recentRepairs;
     private static readonly bool[] Abandoned = new bool[Signal.MaxNumber + 1];
+    private static readonly Signal[] NoSignals = new Signal[0];
 
     /// <summary>Forgets past repairs of a signal: our handler was installed for it again. Called with the Gate held.</summary>
     internal static void Rearm(int number)
     {
-        RecentRepairs[number]?.Clear();
+        if (_recentRepairs is not null)
+            ForgetRepairs(number);
         Abandoned[number] = false;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // see _recentRepairs
+    private static void ForgetRepairs(int number) => _recentRepairs![number]?.Clear();
 
     /// <summary>
     /// The tampered signals (see the summary), repairing them when <paramref name="repair"/> is true.
@@ -37,8 +44,14 @@ internal static class TamperGuard
     internal static IReadOnlyList<Signal> Check(bool repair, bool periodic)
     {
         ulong tampered = Native.SignalsTampered();
-        if (tampered == 0)
-            return [];
+        return tampered == 0 ? NoSignals : CheckTampered(tampered, repair, periodic);
+    }
+
+    // Apart from Check, and not inlined: what it uses (LINQ, lists, the meter) is loaded when something was
+    // tampered with, not by the periodic check of an idle process (bench: rss_added_mb).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static List<Signal> CheckTampered(ulong tampered, bool repair, bool periodic)
+    {
         var signals = SignalSet.FromMask(tampered).Where(IsOverwrittenByBuiltin).ToList();
         if (signals.Count == 0 || !repair)
             return signals;
@@ -76,7 +89,7 @@ internal static class TamperGuard
     {
         if (Abandoned[number])
             return false;
-        var recent = RecentRepairs[number] ??= new Queue<long>();
+        var recent = (_recentRepairs ??= new Queue<long>?[Signal.MaxNumber + 1])[number] ??= new Queue<long>();
         long now = Environment.TickCount64;
         while (recent.Count > 0 && now - recent.Peek() > (long)RepairWindow.TotalMilliseconds)
             recent.Dequeue();
@@ -100,9 +113,9 @@ internal static class TamperGuard
         bool repaired = false;
         try
         {
-            if (SignalEvents.RepairTampering)
-                foreach (var signal in Check(repair: true, periodic: true))
-                    repaired |= !Volatile.Read(ref Abandoned[signal.Number]); // an abandoned signal must not keep the checks fast
+            ulong tampered = SignalEvents.RepairTampering ? Native.SignalsTampered() : 0;
+            if (tampered != 0)
+                repaired = RepairPeriodically(tampered);
         }
         catch (Exception exception)
         {
@@ -110,5 +123,15 @@ internal static class TamperGuard
             repaired = true;
         }
         TamperSchedule.Checked(repaired);
+    }
+
+    // Not inlined, like CheckTampered: the list it walks is System.Collections, which an idle process never needs.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool RepairPeriodically(ulong tampered)
+    {
+        bool repaired = false;
+        foreach (var signal in CheckTampered(tampered, repair: true, periodic: true))
+            repaired |= !Volatile.Read(ref Abandoned[signal.Number]); // an abandoned signal must not keep the checks fast
+        return repaired;
     }
 }

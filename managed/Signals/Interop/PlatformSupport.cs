@@ -22,16 +22,46 @@ internal static class PlatformSupport
     // The name SWIG's -dllimport gives every P/Invoke (native/CMakeLists.txt).
     private const string LibraryName = "signals";
 
-    private static readonly Lazy<(IntPtr Handle, string? Problem)> Library = new(Load);
+    // What Load asks for: the file's own name is found at the first place searched that has it, where
+    // "signals" is first tried as signals.so in every directory (strace: eight failed opens before the hit).
+    private const string LibraryFileName = "libsignals.so";
+
+    // Loaded once, by the first caller (under LoadGate). Not a Lazy<(IntPtr, string?)>: that generic over a
+    // value tuple is JIT-compiled at the first use of a process (bench: first_subscribe_ms).
+    private static readonly object LoadGate = new();
+    private static volatile bool _loaded;
+    private static IntPtr _handle;
+    private static string? _problem;
 
     /// <summary>Whether libsignals loaded: false means every use of the API throws PlatformNotSupportedException.</summary>
-    public static bool IsSupported => Library.Value.Problem is null;
+    public static bool IsSupported
+    {
+        get
+        {
+            EnsureLoaded();
+            return _problem is null;
+        }
+    }
 
     /// <summary>Throws the same PlatformNotSupportedException the first P/Invoke would throw.</summary>
     public static void EnsureSupported()
     {
-        if (Library.Value.Problem is { } problem)
+        EnsureLoaded();
+        if (_problem is { } problem)
             throw new PlatformNotSupportedException(problem);
+    }
+
+    private static void EnsureLoaded()
+    {
+        if (_loaded)
+            return;
+        lock (LoadGate)
+        {
+            if (_loaded)
+                return;
+            _problem = Load(out _handle);
+            _loaded = true;
+        }
     }
 
     // A module initializer because the resolver must be in place before the first P/Invoke, whichever of the
@@ -47,27 +77,30 @@ internal static class PlatformSupport
         if (libraryName != LibraryName)
             return IntPtr.Zero; // not ours: the runtime's default probing
         EnsureSupported();
-        return Library.Value.Handle;
+        return _handle;
     }
 
-    private static (IntPtr, string?) Load()
+    // The library's handle, or the reason there is none (returned; the handle is then zero).
+    private static string? Load(out IntPtr handle)
     {
+        handle = IntPtr.Zero;
         string runtime = RuntimeInformation.RuntimeIdentifier;
         if (!OperatingSystem.IsLinux())
-            return (IntPtr.Zero, $"Signals works on Linux only: its native library is built for {SupportedRuntimes}, " +
+            return $"Signals works on Linux only: its native library is built for {SupportedRuntimes}, " +
                 $"and this process runs on {runtime} ({RuntimeInformation.OSDescription}). " +
-                "Check SignalEvents.IsSupported to run without it.");
+                "Check SignalEvents.IsSupported to run without it.";
         try
         {
             // The same search a DllImport makes: the app's deps.json native paths (runtimes/RID/native), then
             // the app folder and the system's. A resolver's own load does not call the resolver again.
-            return (NativeLibrary.Load(LibraryName, typeof(PlatformSupport).Assembly, null), null);
+            handle = NativeLibrary.Load(LibraryFileName, typeof(PlatformSupport).Assembly, null);
+            return null;
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
-            return (IntPtr.Zero, $"Signals has no usable native library (libsignals.so) for {runtime}: the package " +
+            return $"Signals has no usable native library (libsignals.so) for {runtime}: the package " +
                 $"carries it for {SupportedRuntimes}. Check SignalEvents.IsSupported to run without it. " +
-                $"Loading it failed: {e.Message}");
+                $"Loading it failed: {e.Message}";
         }
     }
 }

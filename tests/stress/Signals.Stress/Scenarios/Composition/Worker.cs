@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Signals.Stress.Infrastructure;
 
 namespace Signals.Stress.Scenarios.Composition;
@@ -37,6 +38,13 @@ internal static class Worker
         // Warm-up on a signal the sequences do not use: the dispatcher, the pipe, System.Native's signal
         // thread and pipe exist once; what is open after this Shutdown is what every later Shutdown must return to.
         // No Process.Start here: the first one in the process is part of what sequences explore (item 1).
+        // System.Native's initialisation is made here as the library makes it (a PosixSignalRegistration
+        // created and disposed): a subscription to SIGURG no longer makes it (only one to a signal it takes does,
+        // RuntimeSignalHandling.TakenAtInitialization), and a sequence's first SIGCHLD or foreign handler would
+        // otherwise open its pipe after the baseline was taken.
+#pragma warning disable CA1416 // Linux only, as the library
+        PosixSignalRegistration.Create(PosixSignal.SIGCONT, _ => { }).Dispose();
+#pragma warning restore CA1416
         using (SignalEvents.Subscribe(Signal.SIGURG, _ => { }, new SubscriptionOptions { Policy = SignalPolicy.Observe })) { }
         SignalEvents.Shutdown();
         baseline.Descriptors = ThreadMasks.Descriptors();
