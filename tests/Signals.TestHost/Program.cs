@@ -32,5 +32,6 @@ return args[0] switch
     "shutdown-from-callback" => ShutdownFromCallbackScenario.Run(mode: Arg(1)),
     "shutdown-race" => ShutdownRaceScenario.Run(),
     "dispose-handoff" => DisposeHandOffScenario.Run(),
+    "idle-footprint" => IdleFootprintScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };

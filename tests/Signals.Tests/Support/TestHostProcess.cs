@@ -22,6 +22,9 @@ internal sealed class TestHostProcess : IDisposable
     /// <summary>Every line read so far, for failure messages.</summary>
     public string Transcript => string.Join(" | ", _seen);
 
+    /// <summary>Every line read so far, in order.</summary>
+    public IReadOnlyList<string> Lines => _seen;
+
     public static TestHostProcess Start(params string[] arguments)
     {
         string host = Path.Combine(AppContext.BaseDirectory, "Signals.TestHost.dll");
