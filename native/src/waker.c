@@ -10,7 +10,7 @@
  * no signals keeps no thread here.
  *
  * One thread at most. It is started by the reader, inherits its signal mask (like every thread of the
- * library, it blocks nothing of its own), names itself "signals-waker", and is joined by the close of the
+ * library, it blocks nothing of its own), is named "signals-waker", and is joined by the close of the
  * pipe (signals_waker_stop), so none outlives a shutdown.
  */
 #define _GNU_SOURCE
@@ -30,7 +30,7 @@
  * own by more than this (a wake up to this late is harmless: it ends a tamper-check wait). */
 #define EARLIER_NS INT64_C(5000000)
 
-enum waker_state { WAKER_NONE, WAKER_RUNNING, WAKER_ENDED /* ended on its own, not joined yet */ };
+enum waker_state { WAKER_NONE, WAKER_RUNNING };
 
 static pthread_mutex_t waker_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t waker_cond;
@@ -77,8 +77,11 @@ static void *waker_main(void *unused)
             pthread_mutex_lock(&waker_lock);
         }
     }
-    if (state == WAKER_RUNNING && !stopping)
-        state = WAKER_ENDED;
+    if (!stopping) {
+        /* Ending on its own: nobody will join it (stop joins only a running one, under this lock). */
+        state = WAKER_NONE;
+        pthread_detach(pthread_self());
+    }
     pthread_mutex_unlock(&waker_lock);
     return NULL;
 }
@@ -91,10 +94,6 @@ int signals_waker_arm(int64_t at_ns)
     if (atomic_load(&signals_record_fd) < 0 || stopping) {
         pthread_mutex_unlock(&waker_lock);
         return signals_fail(EBADF);
-    }
-    if (state == WAKER_ENDED) {
-        pthread_join(waker_thread, NULL); /* it has returned or is about to: no wait to speak of */
-        state = WAKER_NONE;
     }
     int earlier = due_ns == 0 || at_ns < due_ns - EARLIER_NS;
     due_ns = at_ns;

@@ -13,6 +13,7 @@
 struct blocked_read {
     int timeout_ms;
     int result;
+    int64_t started_ns;
     int64_t returned_ns;
     signals_record records[8];
 };
@@ -24,6 +25,7 @@ static void *read_wait_thread(void *argument)
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
+    read->started_ns = monotonic_ns();
     read->result = signals_read_wait(read->records, 8, read->timeout_ms);
     read->returned_ns = monotonic_ns();
     return NULL;
@@ -194,12 +196,11 @@ static int wait_with_timeout_on_time(int timeout_ms, int limit_ms, int64_t *wait
 {
     struct blocked_read read = {0};
     pthread_t thread = start_reader(&read, timeout_ms);
-    int64_t started = monotonic_ms() - 100; /* start_reader slept 100 ms after starting it */
     struct timespec limit;
     clock_gettime(CLOCK_REALTIME, &limit);
     limit.tv_sec += limit_ms / 1000;
     CHECK_EQ(0, pthread_timedjoin_np(thread, NULL, &limit)); /* ETIMEDOUT: the timeout was not kept */
-    *waited_ms = read.returned_ns / 1000000 - started;
+    *waited_ms = (read.returned_ns - read.started_ns) / 1000000;
     return read.result;
 }
 
