@@ -8,21 +8,8 @@ namespace Signals.Tests.Hosting;
 /// shutdown, and SIGINT ignored by the parent (a background job). tests/Signals.Hosting.TestApp as a child process.
 /// </summary>
 [TestFixture, NonParallelizable]
-public class GenericHostCompositionTests
+public class GenericHostCompositionTests : HostAppFixture
 {
-    private string _directory = null!;
-    private string _configFile = null!;
-
-    [SetUp]
-    public void CreateConfiguration()
-    {
-        _directory = Directory.CreateTempSubdirectory("signals-hosting-").FullName;
-        _configFile = Path.Combine(_directory, "settings.json");
-        File.WriteAllText(_configFile, """{ "Greeting": "hello" }""");
-    }
-
-    [TearDown]
-    public void RemoveConfiguration() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>
     /// Item 14: the watchdog used to log and flush before ending the process, and a full stdout/stderr blocked it
@@ -33,8 +20,8 @@ public class GenericHostCompositionTests
     public void WatchdogEndsTheProcessEvenWhenItsOutputPipesAreFull()
     {
         const int deadlineMs = 2000;
-        string markers = Path.Combine(_directory, "markers");
-        using var host = HostChildProcess.StartUnread(_directory, markers, "--config", _configFile, "--hang-on-stop",
+        string markers = Path.Combine(WorkDirectory, "markers");
+        using var host = HostChildProcess.StartUnread(WorkDirectory, markers, "--config", ConfigFile, "--hang-on-stop",
             "--flood-output", "--deadline-ms", deadlineMs.ToString());
         var sinceSignal = Stopwatch.StartNew();
         host.Send(Signal.SIGTERM);
@@ -53,7 +40,7 @@ public class GenericHostCompositionTests
     [Test]
     public void InheritedIgnoredSigintStaysIgnoredAndSigtermStillStops()
     {
-        using var host = HostChildProcess.StartWith("--ignore-signal=INT", _directory, "--config", _configFile);
+        using var host = HostChildProcess.StartWith("--ignore-signal=INT", WorkDirectory, "--config", ConfigFile);
         const ulong sigint = 1UL << (2 - 1);
         Assert.That(host.IgnoredSignals() & sigint, Is.EqualTo(sigint), "SIGINT is no longer ignored after the host started");
         host.WaitForLine(line => line.Contains("Signals: SIGINT is ignored (inherited from the parent process"), "the line saying SIGINT stays ignored");

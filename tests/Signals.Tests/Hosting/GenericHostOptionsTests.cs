@@ -8,29 +8,16 @@ namespace Signals.Tests.Hosting;
 /// tests/Signals.Hosting.TestApp as a child process, driven by real signals.
 /// </summary>
 [TestFixture, NonParallelizable]
-public class GenericHostOptionsTests
+public class GenericHostOptionsTests : HostAppFixture
 {
-    private string _directory = null!;
-    private string _configFile = null!;
 
     private static string Sender => $"from pid {Environment.ProcessId} uid {SignalSender.UserId} (verified True)";
-
-    [SetUp]
-    public void CreateConfiguration()
-    {
-        _directory = Directory.CreateTempSubdirectory("signals-hosting-").FullName;
-        _configFile = Path.Combine(_directory, "settings.json");
-        File.WriteAllText(_configFile, """{ "Greeting": "hello" }""");
-    }
-
-    [TearDown]
-    public void RemoveConfiguration() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>An untouched host (HostOptions.ShutdownTimeout at .NET's 30 s) gets 8 s: below Docker's 10 s grace.</summary>
     [Test]
     public void DeadlineDefaultsToEightSeconds()
     {
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--host-shutdown-timeout-ms", "30000");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--host-shutdown-timeout-ms", "30000");
         host.Send(Signal.SIGTERM);
 
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
@@ -41,8 +28,8 @@ public class GenericHostOptionsTests
     [Test]
     public void DeadlineComesFromConfiguration()
     {
-        File.WriteAllText(_configFile, """{ "Greeting": "hello", "Signals": { "ShutdownDeadline": "00:00:02" } }""");
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--hang-on-stop");
+        File.WriteAllText(ConfigFile, """{ "Greeting": "hello", "Signals": { "ShutdownDeadline": "00:00:02" } }""");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--hang-on-stop");
         var sinceSignal = Stopwatch.StartNew();
         host.Send(Signal.SIGTERM);
 
@@ -56,7 +43,7 @@ public class GenericHostOptionsTests
     [Test]
     public void DeadlineFollowsAnExplicitHostShutdownTimeout()
     {
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--host-shutdown-timeout-ms", "3000");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--host-shutdown-timeout-ms", "3000");
         host.Send(Signal.SIGTERM);
 
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
@@ -69,8 +56,8 @@ public class GenericHostOptionsTests
     public void ReloadPolicyAdmitsOnlyTheListedUids(bool listed)
     {
         uint allowed = listed ? SignalSender.UserId : SignalSender.UserId + 4242;
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--reload-uids", allowed.ToString());
-        File.WriteAllText(_configFile, """{ "Greeting": "bonjour" }""");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--reload-uids", allowed.ToString());
+        File.WriteAllText(ConfigFile, """{ "Greeting": "bonjour" }""");
         host.Send(Signal.SIGHUP);
 
         if (listed)
@@ -97,7 +84,7 @@ public class GenericHostOptionsTests
     [Test]
     public void StopPolicyRejectsAnUnverifiedSender()
     {
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--stop-verified-only");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--stop-verified-only");
         SignalSender.Queue(host.Pid, Signal.SIGTERM, 7);
         host.WaitForLine(line => line.Contains("Rejected SIGTERM"), "the rejection");
         Assert.That(host.Lines, Has.One.Contains(
@@ -114,7 +101,7 @@ public class GenericHostOptionsTests
     [Test]
     public void DiagnosticsPolicyRejectsAnUnlistedPid()
     {
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--diagnostics-pids", "1");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--diagnostics-pids", "1");
         host.Send(Signal.SIGUSR1);
         host.WaitForLine(line => line.Contains("Rejected SIGUSR1"), "the rejection");
         Assert.That(host.Lines, Has.One.Contains($"Rejected SIGUSR1 {Sender}: the diagnostics sender policy does not allow this sender."), host.Transcript);
@@ -129,7 +116,7 @@ public class GenericHostOptionsTests
     public void SecondSignalCanKeepWaitingForTheDeadline()
     {
         const int deadlineMs = 4000;
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--hang-on-stop",
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--hang-on-stop",
             "--deadline-ms", deadlineMs.ToString(), "--second-signal", "KeepWaiting");
         var sinceSignal = Stopwatch.StartNew();
         host.Send(Signal.SIGTERM);

@@ -8,28 +8,15 @@ namespace Signals.Tests.Hosting;
 /// sent with kill(2). Each test asserts what the host printed and how the process ended.
 /// </summary>
 [TestFixture, NonParallelizable]
-public class GenericHostSignalTests
+public class GenericHostSignalTests : HostAppFixture
 {
-    private string _directory = null!;
-    private string _configFile = null!;
-
-    [SetUp]
-    public void CreateConfiguration()
-    {
-        _directory = Directory.CreateTempSubdirectory("signals-hosting-").FullName;
-        _configFile = Path.Combine(_directory, "settings.json");
-        File.WriteAllText(_configFile, """{ "Greeting": "hello" }""");
-    }
-
-    [TearDown]
-    public void RemoveConfiguration() => Directory.Delete(_directory, recursive: true);
 
     [Test]
     public void HangupReloadsConfigurationAndRaisesTheEvent()
     {
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile);
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile);
         // The app loads the file with reloadOnChange: false, so only SIGHUP can make the change visible.
-        File.WriteAllText(_configFile, """{ "Greeting": "bonjour" }""");
+        File.WriteAllText(ConfigFile, """{ "Greeting": "bonjour" }""");
         host.Send(Signal.SIGHUP);
 
         string reloaded = host.WaitForLine(line => line.StartsWith("reloaded ", StringComparison.Ordinal), "the ConfigurationReloaded event");
@@ -44,7 +31,7 @@ public class GenericHostSignalTests
     public void TerminationStopsTheHostGracefully(string name)
     {
         var signal = Signal.Parse(name);
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile);
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile);
         host.Send(signal);
 
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
@@ -60,7 +47,7 @@ public class GenericHostSignalTests
     public void HangingShutdownEndsByTheSignalAfterTheDeadline(string name, int expectedStatus)
     {
         const int deadlineMs = 2000;
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--hang-on-stop", "--deadline-ms", deadlineMs.ToString());
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--hang-on-stop", "--deadline-ms", deadlineMs.ToString());
         var sinceSignal = Stopwatch.StartNew();
         host.Send(Signal.Parse(name));
         host.WaitForLine(line => line == "stop-async hanging", "StopAsync starting");
@@ -76,7 +63,7 @@ public class GenericHostSignalTests
     public void SecondTerminationDuringAHangingShutdownEndsTheProcessAtOnce()
     {
         // A deadline far beyond HostChildProcess.Patience: only the second SIGTERM can end the child in time.
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--hang-on-stop", "--deadline-ms", "600000");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--hang-on-stop", "--deadline-ms", "600000");
         host.Send(Signal.SIGTERM);
         host.WaitForLine(line => line == "stop-async hanging", "StopAsync starting");
         host.Send(Signal.SIGTERM);
@@ -88,7 +75,7 @@ public class GenericHostSignalTests
     [Test]
     public void User1LogsADiagnosticsSnapshot()
     {
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile);
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile);
         host.Send(Signal.SIGUSR1);
 
         string snapshot = host.WaitForLine(line => line.Contains("Diagnostics snapshot"), "the diagnostics log line");
@@ -104,7 +91,7 @@ public class GenericHostSignalTests
     [Test]
     public void TerminationCanBeLeftToConsoleLifetime()
     {
-        using var host = HostChildProcess.Start(_directory, "--config", _configFile, "--leave-termination-to-console-lifetime");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--leave-termination-to-console-lifetime");
         host.Send(Signal.SIGTERM);
 
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);

@@ -10,30 +10,21 @@ namespace Signals.Tests.Hosting;
 /// in NOTIFY_SOCKET, and each test asserts the exact sequence of datagrams the host sent it.
 /// </summary>
 [TestFixture, NonParallelizable]
-public class GenericHostSystemdTests
+public class GenericHostSystemdTests : HostAppFixture
 {
-    private string _directory = null!;
-    private string _configFile = null!;
     private string _socketPath = null!;
     private Socket _systemd = null!;
 
-    [SetUp]
-    public void CreateConfigurationAndSocket()
+    [SetUp] // after the fixture's, which made WorkDirectory
+    public void CreateSocket()
     {
-        _directory = Directory.CreateTempSubdirectory("signals-hosting-").FullName;
-        _configFile = Path.Combine(_directory, "settings.json");
-        File.WriteAllText(_configFile, """{ "Greeting": "hello" }""");
-        _socketPath = Path.Combine(_directory, "notify");
+        _socketPath = Path.Combine(WorkDirectory, "notify");
         _systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         _systemd.Bind(new UnixDomainSocketEndPoint(_socketPath));
     }
 
-    [TearDown]
-    public void Remove()
-    {
-        _systemd.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    [TearDown] // before the fixture's, which removes WorkDirectory
+    public void CloseSocket() => _systemd.Dispose();
 
     /// <summary>
     /// A Type=notify-reload service without UseSystemd(): RELOADING=1 with the monotonic time the reload began, READY=1
@@ -43,7 +34,7 @@ public class GenericHostSystemdTests
     public void ReloadAndStopSpeakTheNotifyProtocol()
     {
         using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
-            _directory, "--config", _configFile);
+            WorkDirectory, "--config", ConfigFile);
         Reload(host);
         host.Send(Signal.SIGTERM);
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
@@ -60,7 +51,7 @@ public class GenericHostSystemdTests
     public void CoexistsWithUseSystemd()
     {
         using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
-            _directory, "--config", _configFile, "--systemd-lifetime");
+            WorkDirectory, "--config", ConfigFile, "--systemd-lifetime");
         Assert.That(ReceiveOne(), Is.EqualTo("READY=1"), "UseSystemd's READY=1 at start");
         Reload(host);
         host.Send(Signal.SIGTERM);
@@ -75,7 +66,7 @@ public class GenericHostSystemdTests
     /// </summary>
     private string Reload(HostChildProcess host)
     {
-        File.WriteAllText(_configFile, """{ "Greeting": "bonjour" }""");
+        File.WriteAllText(ConfigFile, """{ "Greeting": "bonjour" }""");
         long before = MonotonicMicroseconds();
         host.Send(Signal.SIGHUP);
         host.WaitForLine(line => line.StartsWith("reloaded Greeting=bonjour", StringComparison.Ordinal), "the reload");
