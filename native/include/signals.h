@@ -122,6 +122,19 @@ SIGNALS_API int signals_reinstall(int signo);
  * wait returned records within 1 s) a wait with a timeout sleeps in read(2) and a thread of the library,
  * "signals-waker", ends it on time; otherwise it sleeps in poll(2) and that thread ends (waker.c). */
 SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_ms);
+/* The dispatcher's wait: signals_read_wait() with the periodic tamper check as its timeout. A check is
+ * due 200 ms after signals_check_soon(), then each clean one doubles the interval up to 60 s; the clean
+ * ones (signals_tampered() == 0, nearly all) are done inside the wait, which goes on. Returns the count,
+ * or 0 when woken (signals_wake(), shutdown, signals_check_soon()) or when a due check found a signal
+ * tampered with: then signals_check_due() is 1 and the caller repairs and calls signals_check_done();
+ * -1 errno. No check is scheduled before the first signals_check_soon(). */
+SIGNALS_API int signals_read_wait_checked(signals_record *records, int max);
+/* Next check within 200 ms (a subscription changed); wakes the reader if its wait would end later. */
+SIGNALS_API void signals_check_soon(void);
+/* 1 when a tamper check is due now, else 0. */
+SIGNALS_API int signals_check_due(void);
+/* After the caller's check: repaired = 1 brings the next one within 200 ms, 0 backs off (doubling). */
+SIGNALS_API void signals_check_done(int repaired);
 /* How long signals_read_wait() polls memory for a new record before sleeping in read(2), in
  * microseconds (default 0: never; 50 suits signals that come back to back). A signal that follows within it skips the tens of microseconds of
  * waking a sleeping thread; it polls only when its previous wait lasted no longer than this (signals

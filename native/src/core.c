@@ -97,6 +97,7 @@ int signals_reset_after_fork(void)
         atomic_store(&signals_slots[signo].previous_readers[0], 0);
         atomic_store(&signals_slots[signo].previous_readers[1], 0);
     }
+    signals_check_schedule_reset_after_fork();
     return signals_pipe_reset_after_fork();
 }
 

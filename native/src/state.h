@@ -87,6 +87,9 @@ int signals_waker_arm(int64_t at_ns);
 void signals_waker_stop(void);
 void signals_waker_reset_after_fork(void);
 
+/* check_schedule.c, for core.c: a forked child keeps the schedule, not the parent's lock. */
+void signals_check_schedule_reset_after_fork(void);
+
 /* CLOCK_MONOTONIC in nanoseconds: the records' timestamps and the reader's deadlines. clock_gettime is
  * async-signal-safe. */
 static inline int64_t signals_monotonic_ns(void)

@@ -57,15 +57,17 @@ internal sealed class DispatcherRun
         var records = new NativeRecord[BatchSize];
         while (!_stopping)
         {
-            // Sleeps until records arrive or the tamper check is due; 0 for that, a wake (RequestStop) or a closed pipe.
-            int count = Native.SignalsReadWait(ref records[0], records.Length, TamperSchedule.MillisecondsUntilDue());
+            // Sleeps until records arrive; does the clean tamper checks itself (native/src/check_schedule.c),
+            // so an idle process runs none of this loop. 0 for a wake (RequestStop), a closed pipe, or a check
+            // that found something for TamperGuard to repair.
+            int count = Native.SignalsReadWaitChecked(ref records[0], records.Length);
             for (int i = 0; i < count; i++)
                 SignalDispatcher.Dispatch(records[i]);
             if (count > 0)
                 SignalDispatcher.WakePauseWaiters();
             else if (count < 0)
                 ReportReadFailure(-count);
-            if (!_stopping && TamperSchedule.IsDue())
+            if (!_stopping && Native.SignalsCheckDue() != 0)
                 TamperGuard.CheckPeriodically();
         }
     }

@@ -117,7 +117,7 @@ internal static class SignalRegistry
     /// </summary>
     private static void ApplyNativeAction(int number)
     {
-        TamperSchedule.Reset(); // a change: check often for a while (a PosixSignalRegistration may be disposed next)
+        Native.SignalsCheckSoon(); // a change: check often for a while (a PosixSignalRegistration may be disposed next)
         var subscribers = Subscribers[number];
         // The messages (and the signal's name) are made only on failure: the names table is not needed to subscribe.
         if (subscribers.Length == 0)

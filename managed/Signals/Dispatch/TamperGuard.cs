@@ -7,9 +7,9 @@ namespace Signals.Dispatch;
 /// Finds and repairs tampering: SIG_DFL or SIG_IGN put over our handler while a subscription needs it
 /// (System.Native does this when a PosixSignalRegistration made before ours is disposed). A handler
 /// function put over ours is not tampering: it is the next owner of the signal, which calls ours as its
-/// previous action or chose not to; putting ours back on top would cut it out. The dispatcher checks in its
-/// own wait when <see cref="TamperSchedule"/> says a check is due (no timer: an idle process wakes no other
-/// thread). So that two repairers (another copy of this library, another library that repairs) cannot fight
+/// previous action or chose not to; putting ours back on top would cut it out. The dispatcher's native wait
+/// (signals_read_wait_checked) keeps the schedule and does the clean checks itself (no timer, and an idle
+/// process runs no managed code); it returns to <see cref="CheckPeriodically"/> only when it found something. So that two repairers (another copy of this library, another library that repairs) cannot fight
 /// forever, the periodic check repairs a signal at most
 /// <see cref="MaxRepairs"/> times within <see cref="RepairWindow"/>; after that it leaves the signal alone and
 /// reports it once (<see cref="SignalEvents.RepairAbandoned"/>) until a new subscription or an explicit
@@ -105,8 +105,8 @@ internal static class TamperGuard
 
     /// <summary>
     /// The periodic check, on the dispatcher thread between batches: an exception here would end the dispatcher,
-    /// so it is reported instead. Tells <see cref="TamperSchedule"/> whether it repaired something (then the
-    /// next check comes soon again) or found everything in place (then it backs off).
+    /// so it is reported instead. Tells the native schedule whether it repaired something (then the next check
+    /// comes soon again) or not (then it backs off).
     /// </summary>
     internal static void CheckPeriodically()
     {
@@ -119,10 +119,10 @@ internal static class TamperGuard
         }
         catch (Exception exception)
         {
-            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again in {TamperSchedule.Fast.TotalMilliseconds} ms. {exception.Message}");
+            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again within 200 ms. {exception.Message}");
             repaired = true;
         }
-        TamperSchedule.Checked(repaired);
+        Native.SignalsCheckDone(repaired ? 1 : 0);
     }
 
     // Not inlined, like CheckTampered: the list it walks is System.Collections, which an idle process never needs.
