@@ -221,9 +221,12 @@ internal sealed class Runner(Model model, Problems problems, ForeignHandler fore
         bool fdsBack = Poll.Until(() => ThreadMasks.Descriptors().Count <= baseline.Descriptors.Count, SettleDeadline);
         if (!fdsBack)
             return $"[leak] after Shutdown these pipes/sockets are open: {string.Join(" ", ThreadMasks.Descriptors())}; after the first Shutdown: {string.Join(" ", baseline.Descriptors)}";
-        int threads = ThreadMasks.Count();
-        return threads <= baseline.Threads + Baseline.ThreadAllowance ? null
-            : $"[leak] {threads} threads after Shutdown, {baseline.Threads} after the first one (allowed: {Baseline.ThreadAllowance} more for the thread pool)";
+        if (ThreadMasks.All().Values.Any(t => t.Name == ThreadMasks.WakerComm))
+            return "[leak] the signals-waker thread still runs after Shutdown";
+        var names = ThreadMasks.NamesOutsideThreadPool();
+        return names.Count <= baseline.Threads + Baseline.RuntimeThreadAllowance ? null
+            : $"[leak] {names.Count} threads besides the thread pool's after Shutdown, {baseline.Threads} after the first one " +
+              $"(allowed: {Baseline.RuntimeThreadAllowance} more the runtime may start): {string.Join(", ", names)}";
     }
 
     /// <summary>The invariants after a step.</summary>

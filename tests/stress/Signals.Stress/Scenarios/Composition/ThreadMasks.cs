@@ -40,7 +40,14 @@ internal static class ThreadMasks
         return null;
     }
 
-    public static int Count() => Directory.EnumerateDirectories("/proc/self/task").Count();
+    /// <summary>The name the library's waker thread has in /proc (native/src/waker.c).</summary>
+    public const string WakerComm = "signals-waker";
+
+    /// <summary>Names of the threads that are not the thread pool's (".NET TP Worker", ".NET TP Wait", ...), sorted.</summary>
+    public static List<string> NamesOutsideThreadPool() =>
+        All().Values.Select(t => t.Name).Where(name => !name.StartsWith(".NET TP ", StringComparison.Ordinal)).Order().ToList();
+
+    public static int CountOutsideThreadPool() => NamesOutsideThreadPool().Count;
 
     /// <summary>
     /// The pipes, sockets and event fds open now (by target, e.g. "pipe:[123]"), without the standard streams'

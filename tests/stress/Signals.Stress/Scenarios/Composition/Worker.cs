@@ -48,7 +48,7 @@ internal static class Worker
         using (SignalEvents.Subscribe(Signal.SIGURG, _ => { }, new SubscriptionOptions { Policy = SignalPolicy.Observe })) { }
         SignalEvents.Shutdown();
         baseline.Descriptors = ThreadMasks.Descriptors();
-        baseline.Threads = ThreadMasks.Count();
+        baseline.Threads = ThreadMasks.CountOutsideThreadPool();
 
         var sendable = new List<Signal> { Signal.SIGHUP, Signal.SIGUSR1, Signal.SIGUSR2, Signal.RealTime(1), Signal.RealTime(2) };
         var model = new Model(sendable);
