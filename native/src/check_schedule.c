@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -92,10 +93,13 @@ static void end_wait(void)
 int signals_read_wait_checked(signals_record *records, int max)
 {
     for (;;) {
+        uint64_t wakes = signals_pipe_wakes_requested();
         int count = signals_read_wait(records, max, begin_wait());
         end_wait();
-        if (count != 0 || !signals_check_due())
-            return count; /* records, an error, or woken (signals_wake(), shutdown, signals_check_soon()) */
+        if (count != 0 || signals_pipe_wakes_requested() != wakes || atomic_load(&signals_record_fd) < 0)
+            return count; /* records, an error, woken (a stop, signals_check_soon()) or shut down */
+        if (!signals_check_due())
+            return 0; /* ended before the check was due (not seen): the caller calls again */
         if (signals_tampered() != 0)
             return 0; /* the caller repairs, then calls signals_check_done() */
         signals_check_done(0);

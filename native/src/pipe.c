@@ -383,9 +383,24 @@ int signals_wait(int timeout_ms)
     return result;
 }
 
-/* Counted in signals_handlers_running like the handler, since it may be called from a handler: close
- * waits for it, so the descriptor it loaded is never closed (and reused) under it. */
+/* signals_wake() calls so far, not the waker's: signals_read_wait_checked() returns to its caller when one
+ * came during its wait (a stop request, say), and goes on after a wait that only timed out. */
+static _Atomic uint64_t wakes_requested;
+
+uint64_t signals_pipe_wakes_requested(void)
+{
+    return atomic_load(&wakes_requested);
+}
+
 int signals_wake(void)
+{
+    atomic_fetch_add(&wakes_requested, 1);
+    return signals_pipe_wake_on_time();
+}
+
+/* Counted in signals_handlers_running like the handler, since signals_wake() may be called from a handler:
+ * close waits for it, so the descriptor it loaded is never closed (and reused) under it. */
+int signals_pipe_wake_on_time(void)
 {
     atomic_fetch_add_explicit(&signals_handlers_running, 1, memory_order_seq_cst);
     int fd = atomic_load_explicit(&signals_record_fd, memory_order_seq_cst);

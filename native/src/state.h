@@ -78,6 +78,10 @@ static inline int signals_fail(int error)
 int signals_pipe_open(void);
 void signals_pipe_close(void);
 int signals_pipe_reset_after_fork(void);
+/* pipe.c, for waker.c and check_schedule.c: wake_on_time is signals_wake() for a timeout that is due (the
+ * waker's); wakes_requested counts the signals_wake() calls (a stop, a schedule change), not those. */
+int signals_pipe_wake_on_time(void);
+uint64_t signals_pipe_wakes_requested(void);
 
 /* waker.c, for pipe.c: a thread that calls signals_wake() at a due time, so a reader with a timeout can
  * sleep in read(2). arm: (re)sets the due time (CLOCK_MONOTONIC ns), starting the thread if needed; -1

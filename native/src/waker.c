@@ -73,7 +73,7 @@ static void *waker_main(void *unused)
             due_ns = 0;
             idle_since = now;
             pthread_mutex_unlock(&waker_lock);
-            (void)signals_wake(); /* EBADF after a close: nobody to wake */
+            (void)signals_pipe_wake_on_time(); /* EBADF after a close: nobody to wake */
             pthread_mutex_lock(&waker_lock);
         }
     }
