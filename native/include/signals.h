@@ -127,7 +127,8 @@ SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_
  * ones (signals_tampered() == 0, nearly all) are done inside the wait, which goes on. Returns the count,
  * or 0 when woken (signals_wake(), shutdown, signals_check_soon()) or when a due check found a signal
  * tampered with: then signals_check_due() is 1 and the caller repairs and calls signals_check_done();
- * -1 errno. No check is scheduled before the first signals_check_soon(). */
+ * -1 errno. No check is scheduled before the first signals_check_soon(). Unlike signals_read_wait() it
+ * never opens the pipe (signals_init() does): once it is closed, it returns 0 at once. */
 SIGNALS_API int signals_read_wait_checked(signals_record *records, int max);
 /* Next check within 200 ms (a subscription changed); wakes the reader if its wait would end later. */
 SIGNALS_API void signals_check_soon(void);

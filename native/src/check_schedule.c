@@ -92,9 +92,11 @@ static void end_wait(void)
 
 int signals_read_wait_checked(signals_record *records, int max)
 {
+    if (records == NULL || max <= 0)
+        return signals_fail(EINVAL);
+    uint64_t wakes = signals_pipe_wakes_requested(); /* any wake from now on ends the call */
     for (;;) {
-        uint64_t wakes = signals_pipe_wakes_requested();
-        int count = signals_read_wait(records, max, begin_wait());
+        int count = signals_pipe_read_wait(records, max, begin_wait());
         end_wait();
         if (count != 0 || signals_pipe_wakes_requested() != wakes || atomic_load(&signals_record_fd) < 0)
             return count; /* records, an error, woken (a stop, signals_check_soon()) or shut down */

@@ -315,6 +315,11 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
         return signals_fail(EINVAL);
     if (signals_pipe_open() != 0)
         return -1;
+    return signals_pipe_read_wait(records, max, timeout_ms);
+}
+
+int signals_pipe_read_wait(signals_record *records, int max, int timeout_ms)
+{
     pthread_mutex_lock(&read_lock);
     int fd = atomic_load(&record_read_fd); /* read under read_lock: close cannot swap it meanwhile */
     /* A close is under way (the write end is unpublished and its wake may already have been read by

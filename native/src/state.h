@@ -82,6 +82,9 @@ int signals_pipe_reset_after_fork(void);
  * waker's); wakes_requested counts the signals_wake() calls (a stop, a schedule change), not those. */
 int signals_pipe_wake_on_time(void);
 uint64_t signals_pipe_wakes_requested(void);
+/* pipe.c, for check_schedule.c: signals_read_wait() on the pipe open now; never opens one (0 at once when
+ * it is closed), so a reader that outlives a shutdown cannot leave a new pipe behind. */
+int signals_pipe_read_wait(signals_record *records, int max, int timeout_ms);
 
 /* waker.c, for pipe.c: a thread that calls signals_wake() at a due time, so a reader with a timeout can
  * sleep in read(2). arm: (re)sets the due time (CLOCK_MONOTONIC ns), starting the thread if needed; -1

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -104,4 +105,29 @@ TEST(checked_wait_returns_records_and_wakes_at_once)
     CHECK_EQ(0, read.result);
     CHECK_EQ(0, signals_check_due());
     CHECK_EQ(0, signals_restore(SIGUSR1));
+}
+
+/* The dispatcher's wait may be called once more after a shutdown (its stop flag is read after the call):
+ * it must not open a new pipe then, which nobody would close (R8 found a pipe and a waker thread left
+ * behind when a due check made the wait loop around after the close). */
+TEST(checked_wait_never_opens_a_pipe)
+{
+    int before[256];
+    int fds_before = open_fds(before, 256);
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    signals_check_soon();
+    struct checked_read read = {0};
+    pthread_t thread;
+    CHECK_EQ(0, pthread_create(&thread, NULL, read_once, &read));
+    sleep_ms(100);
+    CHECK_EQ(0, signals_shutdown()); /* closes the pipe: the wait ends */
+    CHECK_EQ(0, pthread_join(thread, NULL));
+    CHECK_EQ(0, read.result);
+    sleep_ms(300); /* a check is due now: the wait must still not loop into a new pipe */
+    int64_t called_ms = monotonic_ms();
+    CHECK_EQ(0, signals_read_wait_checked(read.record, 4));
+    CHECK(monotonic_ms() - called_ms < 1000);
+    int after[256];
+    CHECK_EQ(fds_before, open_fds(after, 256));
+    CHECK_EQ(0, memcmp(before, after, sizeof(int) * (size_t)fds_before));
 }
