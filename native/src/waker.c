@@ -30,7 +30,10 @@
  * own by more than this (a wake up to this late is harmless: it ends a tamper-check wait). */
 #define EARLIER_NS INT64_C(5000000)
 
-enum waker_state { WAKER_NONE, WAKER_RUNNING };
+/* ENDED: the thread ended on its own (no due time for LINGER_NS) and is joined by the next arm or stop, so
+ * that a stop never returns while the thread may still exist (R8 saw one in /proc after Shutdown when it
+ * detached itself instead). */
+enum waker_state { WAKER_NONE, WAKER_RUNNING, WAKER_ENDED };
 
 static pthread_mutex_t waker_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t waker_cond;
@@ -77,13 +80,20 @@ static void *waker_main(void *unused)
             pthread_mutex_lock(&waker_lock);
         }
     }
-    if (!stopping) {
-        /* Ending on its own: nobody will join it (stop joins only a running one, under this lock). */
-        state = WAKER_NONE;
-        pthread_detach(pthread_self());
-    }
+    if (!stopping)
+        state = WAKER_ENDED; /* ending on its own: joined by the next arm or stop */
     pthread_mutex_unlock(&waker_lock);
     return NULL;
+}
+
+/* Called with waker_lock held: reaps a thread that ended on its own. It no longer needs the lock, so
+ * joining it here cannot deadlock. */
+static void join_ended_locked(void)
+{
+    if (state == WAKER_ENDED) {
+        pthread_join(waker_thread, NULL);
+        state = WAKER_NONE;
+    }
 }
 
 int signals_waker_arm(int64_t at_ns)
@@ -95,6 +105,7 @@ int signals_waker_arm(int64_t at_ns)
         pthread_mutex_unlock(&waker_lock);
         return signals_fail(EBADF);
     }
+    join_ended_locked();
     int earlier = due_ns == 0 || at_ns < due_ns - EARLIER_NS;
     due_ns = at_ns;
     if (state == WAKER_NONE) {
@@ -117,7 +128,9 @@ void signals_waker_stop(void)
 {
     pthread_once(&cond_once, init_cond);
     pthread_mutex_lock(&waker_lock);
+    join_ended_locked();
     if (state == WAKER_NONE) {
+        due_ns = 0;
         pthread_mutex_unlock(&waker_lock);
         return;
     }

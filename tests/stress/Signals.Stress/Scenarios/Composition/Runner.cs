@@ -221,7 +221,8 @@ internal sealed class Runner(Model model, Problems problems, ForeignHandler fore
         bool fdsBack = Poll.Until(() => ThreadMasks.Descriptors().Count <= baseline.Descriptors.Count, SettleDeadline);
         if (!fdsBack)
             return $"[leak] after Shutdown these pipes/sockets are open: {string.Join(" ", ThreadMasks.Descriptors())}; after the first Shutdown: {string.Join(" ", baseline.Descriptors)}";
-        if (ThreadMasks.All().Values.Any(t => t.Name == ThreadMasks.WakerComm))
+        // Polled like the dispatcher: a joined thread may stay listed in /proc for a moment after pthread_join.
+        if (!Poll.Until(() => ThreadMasks.All().Values.All(t => t.Name != ThreadMasks.WakerComm), SettleDeadline))
             return "[leak] the signals-waker thread still runs after Shutdown";
         var names = ThreadMasks.NamesOutsideThreadPool();
         return names.Count <= baseline.Threads + Baseline.RuntimeThreadAllowance ? null
