@@ -146,8 +146,8 @@ SIGNALS_API int signals_read(signals_record *records, int max);
 /* Waits until the pipe is readable or timeout_ms (-1: forever), for callers that poll before reading
  * (an event loop can also poll signals_read_fd()). 1 ready, 0 timeout, -1 errno. */
 SIGNALS_API int signals_wait(int timeout_ms);
-/* Wakes a reader blocked in signals_read_wait() or signals_wait() (for shutdown). Async-signal-safe.
- * 0 / -1 EBADF (no pipe). */
+/* Wakes a reader blocked in signals_read_wait(), signals_read_wait_checked() or signals_wait() (for
+ * shutdown). Async-signal-safe. 0 / -1 EBADF (no pipe). */
 SIGNALS_API int signals_wake(void);
 /* Deliveries counted by the handler for signo, and how many of them did not fit in the pipe. 0 / -1. */
 SIGNALS_API int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed);

@@ -86,7 +86,7 @@ uint64_t signals_pipe_wakes_requested(void);
  * it is closed), so a reader that outlives a shutdown cannot leave a new pipe behind. */
 int signals_pipe_read_wait(signals_record *records, int max, int timeout_ms);
 
-/* waker.c, for pipe.c: a thread that calls signals_wake() at a due time, so a reader with a timeout can
+/* waker.c, for pipe.c: a thread that wakes the reader (signals_pipe_wake_on_time) at a due time, so a reader with a timeout can
  * sleep in read(2). arm: (re)sets the due time (CLOCK_MONOTONIC ns), starting the thread if needed; -1
  * errno when the pipe is closed or no thread can start (the reader then polls). stop: ends the thread
  * and waits for it (the close, after unpublishing the write end). reset: a forked child has none. */

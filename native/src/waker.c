@@ -31,8 +31,8 @@
 #define EARLIER_NS INT64_C(5000000)
 
 /* ENDED: the thread ended on its own (no due time for LINGER_NS) and is joined by the next arm or stop, so
- * that a stop never returns while the thread may still exist (R8 saw one in /proc after Shutdown when it
- * detached itself instead). */
+ * that a stop never returns while the thread may still run our code (a detached one could: R8 once saw a
+ * waker in /proc right after Shutdown, though a joined thread can also linger there for a moment). */
 enum waker_state { WAKER_NONE, WAKER_RUNNING, WAKER_ENDED };
 
 static pthread_mutex_t waker_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -9,7 +9,8 @@ namespace Signals.Dispatch;
 /// function put over ours is not tampering: it is the next owner of the signal, which calls ours as its
 /// previous action or chose not to; putting ours back on top would cut it out. The dispatcher's native wait
 /// (signals_read_wait_checked) keeps the schedule and does the clean checks itself (no timer, and an idle
-/// process runs no managed code); it returns to <see cref="CheckPeriodically"/> only when it found something. So that two repairers (another copy of this library, another library that repairs) cannot fight
+/// process runs no managed code); it returns to <see cref="CheckPeriodically"/> only when it found something.
+/// So that two repairers (another copy of this library, another library that repairs) cannot fight
 /// forever, the periodic check repairs a signal at most
 /// <see cref="MaxRepairs"/> times within <see cref="RepairWindow"/>; after that it leaves the signal alone and
 /// reports it once (<see cref="SignalEvents.RepairAbandoned"/>) until a new subscription or an explicit
