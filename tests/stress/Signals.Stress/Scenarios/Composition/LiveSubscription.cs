@@ -9,6 +9,7 @@ namespace Signals.Stress.Scenarios.Composition;
 internal sealed class LiveSubscription(int id, Signal signal, SignalPolicy policy, CallbackTarget target, bool spawns, bool isHandler, Problems problems)
 {
     private long _count;
+    private int _spawnedOnChildExit;
 
     public int Id => id;
     public Signal Signal => signal;
@@ -33,7 +34,12 @@ internal sealed class LiveSubscription(int id, Signal signal, SignalPolicy polic
         ulong mask = ThreadMasks.Current();
         if (mask != 0)
             problems.Add($"[sigblk-callback] a {target} callback for {Step.Name(signal)} (#{id}) runs with SigBlk {mask:x16} on thread {Environment.CurrentManagedThreadId} '{Thread.CurrentThread.Name}'");
-        if (spawns)
+        // On SIGCHLD only the first event spawns: the child's exit is the next SIGCHLD, so spawning on every one
+        // keeps a chain of processes going for ever, one thread-pool thread blocked in WaitForExit per link,
+        // and the starved pool then held up the other callbacks' probes (they read the child's output on the
+        // pool) past the step deadline (R8 seed 20261201 #721: 119 children in 10 s, each started by a newly
+        // injected pool thread, every one reaped by the runtime under strace).
+        if (spawns && (signal != Signal.SIGCHLD || Interlocked.Exchange(ref _spawnedOnChildExit, 1) == 0))
             SpawnProbe(problems, $"a {target} callback for {Step.Name(signal)} (#{id})");
         Interlocked.Add(ref _count, e.Count);
     }
