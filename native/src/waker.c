@@ -130,7 +130,6 @@ void signals_waker_stop(void)
     pthread_mutex_lock(&waker_lock);
     join_ended_locked();
     if (state == WAKER_NONE) {
-        due_ns = 0;
         pthread_mutex_unlock(&waker_lock);
         return;
     }
