@@ -36,6 +36,17 @@ static void *read_until_tampered(void *argument)
     return NULL;
 }
 
+/* Subscribes SIGUSR1 (a check is then due in 200 ms, as after a subscription change) and starts `body` on a
+ * thread, as the dispatcher. */
+static pthread_t subscribe_and_start_reader(struct checked_read *read, void *(*body)(void *))
+{
+    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
+    signals_check_soon();
+    pthread_t thread;
+    CHECK_EQ(0, pthread_create(&thread, NULL, body, read));
+    return thread;
+}
+
 TEST(checked_wait_does_clean_checks_itself_and_backs_off)
 {
     CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
@@ -66,11 +77,8 @@ TEST(checked_wait_does_clean_checks_itself_and_backs_off)
 
 TEST(check_soon_brings_a_distant_check_near)
 {
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    signals_check_soon();
     struct checked_read read = {0};
-    pthread_t thread;
-    CHECK_EQ(0, pthread_create(&thread, NULL, read_until_tampered, &read));
+    pthread_t thread = subscribe_and_start_reader(&read, read_until_tampered);
     sleep_ms(3200); /* clean checks at 0.2, 0.6, 1.4 and 3.0 s; the next is due at 6.2 s */
     set_action(SIGUSR1, SIG_DFL);
     int64_t changed_ms = monotonic_ms();
@@ -83,11 +91,8 @@ TEST(check_soon_brings_a_distant_check_near)
 
 TEST(checked_wait_returns_records_and_wakes_at_once)
 {
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    signals_check_soon();
     struct checked_read read = {0};
-    pthread_t thread;
-    CHECK_EQ(0, pthread_create(&thread, NULL, read_once, &read));
+    pthread_t thread = subscribe_and_start_reader(&read, read_once);
     int64_t sent_ms = monotonic_ms();
     CHECK_EQ(0, kill(getpid(), SIGUSR1));
     CHECK_EQ(0, pthread_join(thread, NULL));
@@ -114,11 +119,8 @@ TEST(checked_wait_never_opens_a_pipe)
 {
     int before[256];
     int fds_before = open_fds(before, 256);
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    signals_check_soon();
     struct checked_read read = {0};
-    pthread_t thread;
-    CHECK_EQ(0, pthread_create(&thread, NULL, read_once, &read));
+    pthread_t thread = subscribe_and_start_reader(&read, read_once);
     sleep_ms(100);
     CHECK_EQ(0, signals_shutdown()); /* closes the pipe: the wait ends */
     CHECK_EQ(0, pthread_join(thread, NULL));
