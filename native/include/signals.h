@@ -1,10 +1,12 @@
 /*
  * signals.h — the public contract of libsignals.
  *
- * libsignals turns POSIX signals into fixed-size records in a self-pipe. A real, async-signal-safe
- * handler (native/src/handler.c) writes one record per delivery; a reader (any ordinary thread) waits
- * on the pipe, drains it, and acts outside signal context. This is the only header the C# binding is
- * generated from (managed/Signals.Interop/signals.i).
+ * libsignals turns POSIX signals into fixed-size records. A real, async-signal-safe handler
+ * (native/src/handler.c) puts one record per delivery into a ring in the process's own memory, and wakes
+ * the reader through a self-pipe (a socket pair) with a byte that carries nothing, only when the reader
+ * said it is about to sleep. A reader (any ordinary thread) waits, drains the ring, and acts outside signal
+ * context. No other process can read, take or forge a record: records never travel through a descriptor.
+ * This is the only header the C# binding is generated from (managed/Signals.Interop/signals.i).
  *
  * Conventions:
  *  - every export starts with `signals_`; unless a line says otherwise a function returns 0 on
@@ -13,10 +15,11 @@
  *    EPERM: the signal is refused (signals_refusal_reason() says why);
  *  - signal sets are 64-bit masks: bit (n - 1) stands for signal n (Linux has signals 1..64).
  *
- * fork(): the pipe and the handlers are inherited, but a handler running in a child process records
- * nothing (it compares getpid() with the owner's pid) and only chains, so a parent never reads its
- * children's deliveries. A child that wants to receive signals itself calls signals_reset_after_fork().
- * The pipe is close-on-exec; exec() resets caught signals to SIG_DFL as usual.
+ * fork(): the handlers are inherited, but a handler running in a child process records nothing and only
+ * chains (the child's copy of the ring is its own, and a page the kernel wipes at fork tells it apart), so a
+ * parent never reads its children's deliveries. A child that wants to receive signals itself calls
+ * signals_reset_after_fork(): it starts with an empty ring and its own wake channel. The wake channel is
+ * close-on-exec; exec() resets caught signals to SIG_DFL as usual.
  */
 #ifndef SIGNALS_H
 #define SIGNALS_H
@@ -33,7 +36,7 @@ extern "C" {
 #define SIGNALS_API
 #endif
 
-/* One delivery. Fixed size (40 bytes) so that every write into the pipe is atomic (<= PIPE_BUF). */
+/* One delivery. Fixed size (40 bytes); the layout is part of the ABI. */
 typedef struct signals_record {
     int32_t signo;        /* the signal number */
     int32_t code;         /* si_code: SI_USER, SI_QUEUE, SI_TIMER, SI_KERNEL, SI_TKILL, CLD_*, ... */
@@ -42,7 +45,7 @@ typedef struct signals_record {
     int64_t value;        /* si_value (sival_ptr as an integer; sival_int in the low 32 bits) */
     int64_t timestamp_ns; /* CLOCK_MONOTONIC at delivery */
     uint32_t coalesced;   /* 0 for a delivery; N > 0 for N deliveries whose records did not fit */
-    uint32_t reserved;    /* always 0 (the reader strips the handler's tag, see signals_forged_records) */
+    uint32_t reserved;    /* flags: SIGNALS_RECORD_HANDLED, or 0 */
 } signals_record;
 
 /* What a subscription does with the action that was there before it. */
@@ -55,16 +58,26 @@ typedef struct signals_record {
 #define SIGNALS_DISPOSITION_OURS 2    /* our handler */
 #define SIGNALS_DISPOSITION_FOREIGN 3 /* a native handler installed by someone else (e.g. the runtime) */
 
-/* si_code of a record that stands for deliveries lost to a full pipe (coalesced > 0). */
+/* si_code of a record that stands for deliveries that did not fit in the ring (coalesced > 0). */
 #define SIGNALS_CODE_COALESCED 0x7fff0001
+/* si_code of a delivery that reached our handler without a siginfo (a plain handler above ours chained to
+ * ours with NULL): no sender is known, and nothing may be taken as verified. */
+#define SIGNALS_CODE_NO_INFO 0x7fff0002
+
+/* `reserved` bit: the delivery came under SIGNALS_POLICY_HANDLE, so the action that was there before ours
+ * did not run for it. A reader that cannot hand such a record to anyone (its subscriber went away meanwhile)
+ * should give the signal to the action now in place (re-raise it), or the delivery is lost. */
+#define SIGNALS_RECORD_HANDLED 1u
 
 /* --- lifetime ---------------------------------------------------------------------------------- */
 
-/* Creates the pipe if needed (idempotent, thread-safe; every other call does it lazily). 0 / -1 errno. */
+/* Creates the wake channel if needed (idempotent, thread-safe; every other call does it lazily). 0 / -1 errno. */
 SIGNALS_API int signals_init(void);
-/* Restores every installed signal, closes the pipe. Idempotent. Later calls re-create it. 0 / -1 errno. */
+/* Restores every installed signal, closes the wake channel. Records already in the ring stay readable with
+ * signals_read() (a caller hands them on). Idempotent. Later calls re-create the channel. Bounded: it waits
+ * for nothing another process or an abandoned handler can hold. 0 / -1 errno. */
 SIGNALS_API int signals_shutdown(void);
-/* In a forked child: forget the parent's pipe and state, create our own; handlers stay. 0 / -1 errno. */
+/* In a forked child: forget the parent's records, channel and state, create our own; handlers stay. 0 / -1. */
 SIGNALS_API int signals_reset_after_fork(void);
 
 /* --- dispositions ------------------------------------------------------------------------------ */
@@ -115,12 +128,13 @@ SIGNALS_API int signals_reinstall(int signo);
 
 /* --- reader side ------------------------------------------------------------------------------- */
 
-/* Reads up to max records, waiting up to timeout_ms (-1: forever, 0: not at all) for the first. Once
- * the pipe is drained, adds one record per signal with deliveries that did not fit (coalesced = their
- * number). Returns the count, 0 on timeout, signals_wake() or shutdown; -1 errno. One reader at a time
- * (a mutex serialises readers; a blocked reader never holds up installs). While signals flow (the last
- * wait returned records within 1 s) a wait with a timeout sleeps in read(2) and a thread of the library,
- * "signals-waker", ends it on time; otherwise it sleeps in poll(2) and that thread ends (waker.c). */
+/* Reads up to max records, waiting up to timeout_ms (-1: forever, 0: not at all) for the first. Once the
+ * ring is drained, adds one record per signal with deliveries that did not fit (coalesced = their number).
+ * Returns the count; 0 only when the timeout passed, signals_wake() was called during the wait, or the
+ * channel is closed (shutdown); -1 errno. One reader at a time (a mutex serialises readers; a blocked reader
+ * never holds up installs). It sleeps in recv(2) on the wake channel; no thread of the library keeps time.
+ * A record whose handler was interrupted for good (a nested handler siglongjmp'ed out of it) holds up the
+ * records behind it for at most about 1 s; then that one is counted as coalesced if it ever completes. */
 SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_ms);
 /* The dispatcher's wait: signals_read_wait() with the periodic tamper check as its timeout. A check is
  * due 200 ms after signals_check_soon(), then each clean one doubles the interval up to 60 s; the clean
@@ -128,7 +142,7 @@ SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_
  * or 0 when woken (signals_wake(), shutdown, signals_check_soon()) or when a due check found a signal
  * tampered with: then signals_check_due() is 1 and the caller repairs and calls signals_check_done();
  * -1 errno. No check is scheduled before the first signals_check_soon(). Unlike signals_read_wait() it
- * never opens the pipe (signals_init() does): once it is closed, it returns 0 at once. */
+ * never opens the channel (signals_init() does): once it is closed, it returns 0 at once. */
 SIGNALS_API int signals_read_wait_checked(signals_record *records, int max);
 /* Next check within 200 ms (a subscription changed); wakes the reader if its wait would end later. */
 SIGNALS_API void signals_check_soon(void);
@@ -136,28 +150,31 @@ SIGNALS_API void signals_check_soon(void);
 SIGNALS_API int signals_check_due(void);
 /* After the caller's check: repaired = 1 brings the next one within 200 ms, 0 backs off (doubling). */
 SIGNALS_API void signals_check_done(int repaired);
-/* How long signals_read_wait() polls memory for a new record before sleeping in read(2), in
+/* How long signals_read_wait() polls memory for a new record before sleeping in recv(2), in
  * microseconds (default 0: never; 50 suits signals that come back to back). A signal that follows within it skips the tens of microseconds of
  * waking a sleeping thread; it polls only when its previous wait lasted no longer than this (signals
  * back to back), so isolated signals and steady streams pay no CPU for it. 0 / -1 EINVAL. */
 SIGNALS_API int signals_set_reader_spin(int microseconds);
-/* signals_read_wait(records, max, 0): never blocks. */
+/* signals_read_wait(records, max, 0): never blocks, never opens the channel (so it drains the ring after a
+ * shutdown too). A read that finds the ring empty asks for a wake byte on signals_read_fd() for the next
+ * record: a poll loop polls that descriptor, then calls this until it returns less than max. */
 SIGNALS_API int signals_read(signals_record *records, int max);
-/* Waits until the pipe is readable or timeout_ms (-1: forever), for callers that poll before reading
- * (an event loop can also poll signals_read_fd()). 1 ready, 0 timeout, -1 errno. */
+/* Waits until the ring has records, a wake, or timeout_ms (-1: forever), for callers that wait before
+ * reading. 1 ready (or woken, or closed), 0 timeout, -1 errno. */
 SIGNALS_API int signals_wait(int timeout_ms);
 /* Wakes a reader blocked in signals_read_wait(), signals_read_wait_checked() or signals_wait() (for
- * shutdown). Async-signal-safe. 0 / -1 EBADF (no pipe). */
+ * shutdown): a wait under way returns 0. Async-signal-safe. 0 / -1 EBADF (no channel). */
 SIGNALS_API int signals_wake(void);
-/* Deliveries counted by the handler for signo, and how many of them did not fit in the pipe. 0 / -1. */
+/* Deliveries counted by the handler for signo, and how many of them did not fit in the ring. 0 / -1. */
 SIGNALS_API int signals_counters(int signo, uint64_t *delivered, uint64_t *overflowed);
-/* Records the reader dropped because the handler did not write them (wrong tag or signal number; bytes
- * skipped to resynchronise count one per record length begun, at least 1 per run of them). Counted since
- * the process started (a child calling signals_reset_after_fork() starts from 0). Never fails. */
+/* Always 0: records never travel through a descriptor, so nothing another process writes can become one.
+ * (Kept from 0.1.0, when records travelled in a pipe and forged ones were dropped and counted.) */
 SIGNALS_API uint64_t signals_forged_records(void);
-/* How many records the pipe holds before deliveries start to be coalesced. -1 errno. */
+/* How many records the ring holds before deliveries start to be coalesced. Never fails. */
 SIGNALS_API int signals_pipe_capacity(void);
-/* The read end of the pipe, for callers that poll it themselves (e.g. an event loop). -1 errno. */
+/* The read end of the wake channel, for callers that poll it themselves (an event loop): it carries no
+ * records, only wake bytes, and becomes readable for a record that follows a signals_read() that found the
+ * ring empty, for signals_wake() and for the shutdown. Read records with signals_read(). -1 errno. */
 SIGNALS_API int signals_read_fd(void);
 
 /* --- sending ----------------------------------------------------------------------------------- */

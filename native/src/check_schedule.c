@@ -94,11 +94,11 @@ int signals_read_wait_checked(signals_record *records, int max)
 {
     if (records == NULL || max <= 0)
         return signals_fail(EINVAL);
-    uint64_t wakes = signals_pipe_wakes_requested(); /* any wake from now on ends the call */
+    uint64_t wakes = signals_wakes_requested(); /* any wake from now on ends the call */
     for (;;) {
-        int count = signals_pipe_read_wait(records, max, begin_wait());
+        int count = signals_channel_read_wait(records, max, begin_wait());
         end_wait();
-        if (count != 0 || signals_pipe_wakes_requested() != wakes || atomic_load(&signals_record_fd) < 0)
+        if (count != 0 || signals_wakes_requested() != wakes || !signals_channel_is_open())
             return count; /* records, an error, woken (a stop, signals_check_soon()) or shut down */
         if (!signals_check_due())
             return 0; /* ended before the check was due (not seen): the caller calls again */

@@ -7,14 +7,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <sched.h>
 #include <unistd.h>
 
 #include "state.h"
 
 struct signals_slot signals_slots[SIGNALS_MAX_SIGNO + 1];
 
-/* Lifetime and install state: guarded by `lock`. The pipe and the reader side live in pipe.c. */
+/* Lifetime and install state: guarded by `lock`. The ring's reader and the wake channel live in reader.c. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int is_ours(const struct sigaction *action)
@@ -29,25 +28,36 @@ static int is_builtin(const struct sigaction *action)
     return function == (void *)SIG_DFL || function == (void *)SIG_IGN;
 }
 
-/* Called with `lock` held. Saves `action` as the previous action: writes the copy the handler is not
- * reading, then flips previous_index (handler.c, previous_action). A handler that loaded the index
- * before the last flip may still be copying the spare action: wait for it (it copies two fields, so
- * this is brief). A new previous action has not run yet, so an SA_RESETHAND one gets its one run. */
+/* Called with `lock` held. Saves `action` as the previous action: rewrites the copy that is not current,
+ * under its seqlock (state.h), then flips previous_index. A handler that loaded the index before the flip
+ * and reads the spare copy meanwhile sees its version change and reads again; nothing here waits for a
+ * handler. A new previous action has not run yet, so an SA_RESETHAND one gets its one run. */
 static void save_previous_locked(struct signals_slot *slot, const struct sigaction *action)
 {
-    int spare = 1 - atomic_load(&slot->previous_index);
-    while (atomic_load(&slot->previous_readers[spare]) != 0)
-        sched_yield();
-    slot->previous[spare] = *action;
+    struct signals_saved_action *spare = &slot->previous[1 - atomic_load(&slot->previous_index)];
+    uint32_t version = atomic_load_explicit(&spare->version, memory_order_relaxed);
+    atomic_store_explicit(&spare->version, version + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    const uint64_t *from = (const uint64_t *)action;
+    uint64_t *to = (uint64_t *)&spare->action;
+    for (size_t word = 0; word < sizeof *action / sizeof(uint64_t); word++)
+        __atomic_store_n(&to[word], from[word], __ATOMIC_RELAXED);
+    atomic_store_explicit(&spare->version, version + 2, memory_order_release);
     atomic_store(&slot->previous_reset_spent, 0);
-    atomic_store(&slot->previous_index, spare);
+    atomic_store(&slot->previous_index, (int)(spare - slot->previous));
+}
+
+/* Called with `lock` held (the only writer holds it too): the current saved action. */
+static struct sigaction saved_previous_locked(struct signals_slot *slot)
+{
+    return slot->previous[atomic_load(&slot->previous_index)].action;
 }
 
 /* Called with `lock` held. The saved previous action as it stands now: an SA_RESETHAND action that the
  * handler already chained to once is SIG_DFL, as the kernel would have made it. */
 static struct sigaction current_previous_locked(struct signals_slot *slot)
 {
-    struct sigaction previous = slot->previous[atomic_load(&slot->previous_index)];
+    struct sigaction previous = saved_previous_locked(slot);
     if ((previous.sa_flags & SA_RESETHAND) && atomic_load(&slot->previous_reset_spent) && !is_builtin(&previous)) {
         memset(&previous, 0, sizeof previous);
         previous.sa_handler = SIG_DFL;
@@ -82,7 +92,7 @@ int signals_shutdown(void)
     for (int signo = 1; signo <= SIGNALS_MAX_SIGNO; signo++)
         if (atomic_load(&signals_slots[signo].policy) != 0)
             (void)restore_locked(signo);
-    signals_pipe_close(); /* after the restores: no new delivery can start writing now */
+    signals_channel_close(); /* after the restores: no new delivery records now */
     pthread_mutex_unlock(&lock);
     return 0;
 }
@@ -92,13 +102,8 @@ int signals_reset_after_fork(void)
     /* The parent's threads do not exist here; a lock one of them held would never be released. */
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&lock, &fresh, sizeof lock);
-    for (int signo = 0; signo <= SIGNALS_MAX_SIGNO; signo++) {
-        /* Readers were handlers on the parent's other threads, which do not exist here. */
-        atomic_store(&signals_slots[signo].previous_readers[0], 0);
-        atomic_store(&signals_slots[signo].previous_readers[1], 0);
-    }
     signals_check_schedule_reset_after_fork();
-    return signals_pipe_reset_after_fork();
+    return signals_channel_reset_after_fork();
 }
 
 const char *signals_refusal_reason(int signo)
@@ -134,16 +139,17 @@ static int check_allowed(int signo)
     return 0;
 }
 
-/* Our action: SA_SIGINFO | SA_RESTART (left out when signals_set_interrupt asked for EINTR), with
- * SA_ONSTACK and the mask of the action it replaces (the runtime's fault handlers run on an alternate
- * stack; keep whatever the previous owner chose). */
+/* Our action: SA_SIGINFO | SA_RESTART (left out when signals_set_interrupt asked for EINTR), with the
+ * SA_ONSTACK of the action it replaces (the runtime's fault handlers run on an alternate stack), and a
+ * full mask: no handler can interrupt ours while it records (handler.c gives a chained handler the mask
+ * its own action asked for). */
 static void our_action(int signo, struct sigaction *ours, const struct sigaction *previous)
 {
     memset(ours, 0, sizeof *ours);
     ours->sa_sigaction = signals_handler;
     int restart = atomic_load(&signals_slots[signo].interrupt) ? 0 : SA_RESTART;
     ours->sa_flags = SA_SIGINFO | restart | (previous->sa_flags & SA_ONSTACK);
-    ours->sa_mask = previous->sa_mask;
+    sigfillset(&ours->sa_mask);
 }
 
 /* Who is on top decides what an install does (docs/design.md, "Chaining rules"):
@@ -163,7 +169,7 @@ int signals_install(int signo, int policy)
     if (policy != SIGNALS_POLICY_HANDLE && policy != SIGNALS_POLICY_OBSERVE)
         return signals_fail(EINVAL);
     pthread_mutex_lock(&lock);
-    int result = signals_pipe_open();
+    int result = signals_channel_open();
     struct signals_slot *slot = &signals_slots[signo];
     struct sigaction current;
     if (result == 0)
@@ -316,7 +322,8 @@ int signals_reinstall(int signo)
         result = signals_fail(ENOENT);
     } else if ((result = sigaction(signo, NULL, &current)) == 0 && is_builtin(&current)) {
         struct sigaction ours;
-        our_action(signo, &ours, &slot->previous[atomic_load(&slot->previous_index)]);
+        struct sigaction previous = saved_previous_locked(slot);
+        our_action(signo, &ours, &previous);
         save_previous_locked(slot, &current);
         result = sigaction(signo, &ours, NULL);
     }

@@ -1,82 +1,110 @@
 /*
  * handler.c — the signal handler, alone in its translation unit so that the ctest
  * `handler_async_signal_safety` can list every function this object file calls (its undefined
- * symbols) and compare them with signal-safety(7).
+ * symbols) and compare them with signal-safety(7). The path of one record is all here.
  *
- * Calls made here, all async-signal-safe: getpid(2), clock_gettime(2), write(2) (to the non-blocking
- * record pipe: a record, or a nudge after an overflow), sigaction(2) (only to read the action on top
- * before chaining), and the previous handler when the policy says to chain.
- * No locks, no allocation, errno saved on entry and restored on every path.
+ * Calls made here, all async-signal-safe: clock_gettime(2); getpid(2) only where the kernel refused
+ * MADV_WIPEONFORK (state.h, "fork"); send(2) of one wake byte, only when the reader said it sleeps;
+ * sigaction(2) (only to read the action on top before chaining); pthread_sigmask(3) around the chained
+ * handler; and the previous handler when the policy says to chain. No locks, no allocation, errno saved on
+ * entry and restored on every path.
+ *
+ * Our action blocks every signal while it runs (its sa_mask is full, core.c), so when the kernel calls us
+ * no other handler can interrupt the record. A foreign handler that calls ours may run with a weaker mask,
+ * and one of its nested handlers may siglongjmp out of ours at any instruction. Nothing here then leaves
+ * anything that a later call waits for without a bound: a ring position reserved and never published is
+ * retired by the reader after a bound (reader.c); the wake counter is waited for a bounded time by close;
+ * the saved action is read under a seqlock that a reader never holds.
  *
  * Re-entry guard. Handlers chain: ours calls the action it replaced, and a handler installed above ours
- * calls ours. If those links ever form a cycle (ours -> theirs -> ours; two foreign handlers that each
- * saved the other), every delivery would recurse until the stack overflows. So each thread keeps a
- * small stack of the invocations of ours that are chaining right now: {signal, siginfo pointer, frame
- * address}. A chain passes the kernel's siginfo pointer along unchanged, so an invocation that finds a
- * live entry with the same signal and the same siginfo pointer is that delivery coming round again: it
- * returns at once (the first invocation recorded it). Two deliveries never share a siginfo pointer
- * while both are live, since each kernel delivery gets its own frame below the interrupted code.
+ * calls ours. If those links form a cycle (ours -> theirs -> ours), every delivery would recurse until the
+ * stack overflows. So each thread keeps a small stack of the invocations of ours that are chaining right
+ * now. A delivery is identified by the kernel's siginfo pointer (a chain passes it along unchanged) AND a
+ * stamp we write into the last bytes of that siginfo: the kernel zeroes those bytes for every delivery
+ * (copy_siginfo_to_user clears the expansion area), so a new delivery that happens to reuse the address of
+ * an old one (the same stack depth after a siglongjmp left an entry behind) carries no stamp and is never
+ * taken for the old one. An invocation that finds a live entry with the same signal, pointer and stamp is
+ * that delivery coming round again: it returns at once (the first invocation recorded it). A delivery
+ * without siginfo (NULL, from a plain handler above ours) can only be matched by signal number.
+ * Entries whose frames are gone (at or below ours: the stack grows down) are dropped on entry; when the
+ * stack is full, the oldest entry is dropped, so a cycle is always caught on its next round.
  *
- * A previous handler may siglongjmp out of ours (the alarm-timeout idiom) and skip the pop, so entries
- * are trusted only while their frame still exists. The stack grows down: a live ancestor's frame is at
- * a higher address than ours, and an entry whose recorded frame is at or below our frame belongs to a
- * frame that has been left, so it is dropped on entry. (A fresh delivery that happens to reuse the
- * same siginfo address reuses the same handler frame address too, so the stale entry is not above us
- * and is dropped.) If eight distinct invocations are live on one thread, a further one is not pushed:
- * eight distinct live invocations cannot come from one delivery recursing, since each recursion would
- * have been caught before it pushed. Limits: a handler on an alternate signal stack compares addresses
- * of two different stacks, which at worst lets a cycle go round once more before it is caught on the
- * alternate stack itself.
- *
- * The stack is initial-exec TLS: a plain %fs-relative access, async-signal-safe, with no call to
- * __tls_get_addr (which may allocate). It is kept small (about 200 bytes) because a dlopen'ed library
- * takes its initial-exec TLS from glibc's small static-TLS surplus.
+ * The guard is initial-exec TLS: a plain %fs-relative access, async-signal-safe, with no call to
+ * __tls_get_addr (which may allocate). It is small (about 270 bytes) because a dlopen'ed library takes its
+ * initial-exec TLS from glibc's small static-TLS surplus.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "state.h"
 
 #define GUARD_DEPTH 8
+#define PUBLISH_ATTEMPTS 64
 
 struct guard_entry {
     int signo;
     const siginfo_t *info;
+    uint64_t stamp;
     uintptr_t frame;
 };
 
 struct guard_stack {
     int depth;
+    uint64_t last_stamp;
     struct guard_entry entries[GUARD_DEPTH];
 };
 
 static __thread struct guard_stack guard __attribute__((tls_model("initial-exec")));
 
-/* Drops the entries whose frames are gone (a siglongjmp left them), then reports whether this
- * delivery is already being handled further up this thread's stack. A nested handler may interrupt
- * any of this: it only pushes above `depth` and pops back to it, so the entries below stay intact. */
+/* The last 8 bytes of the 128-byte siginfo_t: beyond every field the kernel defines, zeroed per delivery. */
+static _Atomic uint64_t *stamp_of(const siginfo_t *info)
+{
+    return (_Atomic uint64_t *)((uintptr_t)info + sizeof(siginfo_t) - sizeof(uint64_t));
+}
+
+static uint64_t read_stamp(const siginfo_t *info)
+{
+    return info != NULL ? atomic_load_explicit(stamp_of(info), memory_order_relaxed) : 0;
+}
+
+/* Drops the entries whose frames are gone, then reports whether this delivery is already being handled
+ * further up this thread's stack. A nested handler only pushes above `depth` and pops back to it. */
 static int guard_reentered(int signo, const siginfo_t *info, uintptr_t frame)
 {
     while (guard.depth > 0 && guard.entries[guard.depth - 1].frame <= frame)
         guard.depth--;
-    for (int i = 0; i < guard.depth; i++)
-        if (guard.entries[i].signo == signo && guard.entries[i].info == info)
+    uint64_t stamp = read_stamp(info);
+    for (int i = 0; i < guard.depth; i++) {
+        const struct guard_entry *entry = &guard.entries[i];
+        if (entry->signo == signo && entry->info == info && entry->stamp == stamp)
             return 1;
+    }
     return 0;
 }
 
-/* Returns the index pushed, or -1 when the stack is full. The entry is written before `depth` counts
- * it, so a nested handler never sees a half-written entry. */
-static int guard_push(int signo, const siginfo_t *info, uintptr_t frame)
+/* Stamps the delivery (once: a delivery coming round keeps its stamp) and pushes it; returns the index
+ * pushed. The entry is written before `depth` counts it, so a nested handler never sees half of it. */
+static int guard_push(int signo, siginfo_t *info, uintptr_t frame)
 {
+    uint64_t stamp = 0;
+    if (info != NULL) {
+        stamp = read_stamp(info);
+        if (stamp == 0) {
+            stamp = ++guard.last_stamp;
+            atomic_store_explicit(stamp_of(info), stamp, memory_order_relaxed);
+        }
+    }
+    if (guard.depth >= GUARD_DEPTH) {
+        memmove(&guard.entries[0], &guard.entries[1], sizeof guard.entries[0] * (GUARD_DEPTH - 1));
+        guard.depth = GUARD_DEPTH - 1;
+    }
     int index = guard.depth;
-    if (index >= GUARD_DEPTH)
-        return -1;
-    guard.entries[index].signo = signo;
-    guard.entries[index].info = info;
-    guard.entries[index].frame = frame;
+    guard.entries[index] = (struct guard_entry){signo, info, stamp, frame};
     atomic_signal_fence(memory_order_seq_cst);
     guard.depth = index + 1;
     return index;
@@ -84,98 +112,151 @@ static int guard_push(int signo, const siginfo_t *info, uintptr_t frame)
 
 static void guard_pop(int index)
 {
-    if (index >= 0)
+    if (index < guard.depth)
         guard.depth = index;
 }
 
-/* Copies what chaining needs from the current saved action. Announce the copy we read in
- * previous_readers, then check it is still current: an install rewrites only the other copy, and
- * waits for that copy's readers to leave first (core.c, save_previous). A retry happens only when an
- * install flipped the index meanwhile. Lock-free: no waiting here, and nothing is held while the
- * previous handler runs. */
-static struct sigaction previous_action(struct signals_slot *slot)
+/* Whether this process records: a forked child (which shares nothing with the parent's reader) does not. */
+static int recording_process(void)
 {
-    struct sigaction copy;
-    for (;;) {
-        int index = atomic_load(&slot->previous_index);
-        atomic_fetch_add(&slot->previous_readers[index], 1);
-        if (atomic_load(&slot->previous_index) == index) {
-            const struct sigaction *previous = &slot->previous[index];
-            copy.sa_flags = previous->sa_flags;
-            if (copy.sa_flags & SA_SIGINFO)
-                copy.sa_sigaction = previous->sa_sigaction;
-            else
-                copy.sa_handler = previous->sa_handler;
-            atomic_fetch_sub(&slot->previous_readers[index], 1);
-            return copy;
-        }
-        atomic_fetch_sub(&slot->previous_readers[index], 1);
-    }
+    _Atomic uint32_t *mark = atomic_load_explicit(&signals_owner_mark, memory_order_acquire);
+    if (mark != NULL)
+        return atomic_load_explicit(mark, memory_order_relaxed) != 0;
+    return getpid() == atomic_load_explicit(&signals_owner_pid, memory_order_relaxed);
 }
 
-/* Calls the action that was there before ours: a function only, never SIG_DFL or SIG_IGN (emulating
- * those from inside a handler is not possible safely). SA_SIGINFO picks which member is the function.
- * An SA_RESETHAND action is one-shot: the kernel would have reset it to SIG_DFL at its first delivery,
- * so it runs once and then counts as SIG_DFL (restore puts back SIG_DFL too, core.c). */
+int signals_send_wake(void)
+{
+    /* Counted in while the descriptor is used, so close never closes (and a later open never reuses) the
+     * number under us. Count in, then load; close exchanges, then waits: seq_cst on all four (Dekker). */
+    atomic_fetch_add_explicit(&signals_wake_users, 1, memory_order_seq_cst);
+    int fd = atomic_load_explicit(&signals_wake_fd, memory_order_seq_cst);
+    int result = 0;
+    if (fd >= 0) {
+        /* Full (EAGAIN): the reader has bytes to wake for already. The byte carries nothing. */
+        static const char wake_byte = 0;
+        if (send(fd, &wake_byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL) != 1 && errno != EAGAIN)
+            result = -1;
+    }
+    atomic_fetch_sub_explicit(&signals_wake_users, 1, memory_order_seq_cst);
+    if (fd < 0) {
+        errno = EBADF;
+        return -1;
+    }
+    return result;
+}
+
+/* Puts one record in the ring; when it is full, counts the delivery as overflowed instead (the reader turns
+ * the counts into coalesced records). Then wakes the reader if it said it sleeps. Order matters: publish (or
+ * count), then look at `signals_reader_armed`; the reader arms, then looks at the ring again. Both sides
+ * store then load, so both are seq_cst: at least one sees the other, and no record waits for a wake-up. */
+static void record_delivery(struct signals_slot *slot, int signo, const siginfo_t *info, int handled)
+{
+    atomic_fetch_add_explicit(&slot->delivered, 1, memory_order_relaxed);
+    int published = 0;
+    uint64_t position = atomic_load_explicit(&signals_ring_tail, memory_order_relaxed);
+    for (int attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+        uint64_t index = position & (SIGNALS_RING_RECORDS - 1);
+        struct signals_ring_cell *cell = &signals_ring[index];
+        uint64_t sequence = atomic_load_explicit(&cell->sequence, memory_order_acquire);
+        int retired = sequence == SIGNALS_CELL_RETIRED;
+        int64_t lag = (int64_t)(sequence - (position - index));
+        if (!retired && lag < 0)
+            break; /* the cell still holds the record of the previous lap: full */
+        if (!retired && lag > 0) {
+            position = atomic_load_explicit(&signals_ring_tail, memory_order_relaxed); /* taken: look again */
+            continue;
+        }
+        if (!atomic_compare_exchange_weak_explicit(&signals_ring_tail, &position, position + 1,
+                                                   memory_order_relaxed, memory_order_relaxed))
+            continue; /* `position` now holds the current tail */
+        if (retired) {
+            position++;
+            continue; /* a retired cell is skipped by everyone */
+        }
+        signals_fill_record(&cell->record, signo, info);
+        cell->record.reserved = handled ? SIGNALS_RECORD_HANDLED : 0;
+        /* A CAS, not a store: if the reader retired this cell (we were too slow), the record is not ours to
+         * publish and the delivery is counted as overflowed below instead. */
+        uint64_t expected = position - index;
+        published = atomic_compare_exchange_strong_explicit(&cell->sequence, &expected, expected + 1,
+                                                            memory_order_seq_cst, memory_order_relaxed);
+        break;
+    }
+    if (!published) {
+        atomic_fetch_add_explicit(&slot->overflowed, 1, memory_order_release);
+        atomic_fetch_add_explicit(&signals_overflow_total, 1, memory_order_seq_cst);
+    }
+    if (atomic_load_explicit(&signals_reader_armed, memory_order_seq_cst))
+        (void)signals_send_wake();
+}
+
+/* Copies the current saved action (state.h, the seqlock). 0 when no stable copy was seen in a few tries,
+ * which takes installs flipping the copies back to back under us: then we do not chain this once. */
+static int previous_action(struct signals_slot *slot, struct sigaction *copy)
+{
+    enum { WORDS = sizeof(struct sigaction) / sizeof(uint64_t) };
+    _Static_assert(sizeof(struct sigaction) % sizeof(uint64_t) == 0, "sigaction is whole words");
+    for (int attempt = 0; attempt < 16; attempt++) {
+        int index = atomic_load_explicit(&slot->previous_index, memory_order_acquire);
+        struct signals_saved_action *saved = &slot->previous[index];
+        uint32_t before = atomic_load_explicit(&saved->version, memory_order_acquire);
+        if (before & 1)
+            continue;
+        const uint64_t *from = (const uint64_t *)&saved->action;
+        uint64_t *to = (uint64_t *)copy;
+        for (int word = 0; word < WORDS; word++)
+            to[word] = __atomic_load_n(&from[word], __ATOMIC_RELAXED);
+        atomic_thread_fence(memory_order_acquire);
+        if (atomic_load_explicit(&saved->version, memory_order_relaxed) == before)
+            return 1;
+    }
+    return 0;
+}
+
+static void *function_of(const struct sigaction *action)
+{
+    return (action->sa_flags & SA_SIGINFO) ? (void *)action->sa_sigaction : (void *)action->sa_handler;
+}
+
+/* Calls the action that was there before ours: a function only, never SIG_DFL or SIG_IGN (emulating those
+ * from inside a handler is not possible safely). SA_SIGINFO picks which member is the function. An
+ * SA_RESETHAND action is one-shot: the kernel would have reset it to SIG_DFL at its first delivery, so it
+ * runs once and then counts as SIG_DFL (restore puts back SIG_DFL too, core.c). It runs with the mask the
+ * kernel would have given it (the interrupted code's, its own sa_mask, and the signal unless SA_NODEFER),
+ * not with ours, which blocks everything. */
 static void chain_to_previous(struct signals_slot *slot, int signo, siginfo_t *info, void *ucontext,
                               const struct sigaction *previous)
 {
-    void *function = (previous->sa_flags & SA_SIGINFO) ? (void *)previous->sa_sigaction
-                                                        : (void *)previous->sa_handler;
+    void *function = function_of(previous);
     if (function == (void *)SIG_DFL || function == (void *)SIG_IGN || function == (void *)signals_handler)
         return;
     /* The action on top already ran for this delivery: the kernel calls the top first, and ours runs below
      * it only because it chained to us. That happens when a library puts back over ours the handler ours
      * had saved (System.Native does, when a PosixSignalRegistration is created again): calling it from
-     * here would run it twice per delivery (the guard stops only the second round of ours). */
+     * here would run it twice per delivery. */
     struct sigaction top;
-    if (sigaction(signo, NULL, &top) == 0 &&
-        ((top.sa_flags & SA_SIGINFO) ? (void *)top.sa_sigaction : (void *)top.sa_handler) == function)
+    if (sigaction(signo, NULL, &top) == 0 && function_of(&top) == function)
         return;
     if ((previous->sa_flags & SA_RESETHAND) && atomic_exchange(&slot->previous_reset_spent, 1))
         return;
+    sigset_t theirs, ours;
+    int masked = 0;
+    if (ucontext != NULL) {
+        theirs = ((const ucontext_t *)ucontext)->uc_sigmask;
+        for (int other = 1; other <= SIGNALS_MAX_SIGNO; other++)
+            if (sigismember(&previous->sa_mask, other) == 1)
+                sigaddset(&theirs, other);
+        if (!(previous->sa_flags & SA_NODEFER))
+            sigaddset(&theirs, signo);
+        masked = pthread_sigmask(SIG_SETMASK, &theirs, &ours) == 0;
+    }
     if (previous->sa_flags & SA_SIGINFO)
         previous->sa_sigaction(signo, info, ucontext);
     else
         previous->sa_handler(signo);
-}
-
-/* Writes one record; when the pipe is full, counts the delivery as overflowed instead. Order matters:
- * count (the slot, then the total) first, then nudge, so a reader always sees this delivery.
- *
- * signals_handlers_running counts only the use of the descriptor, from before it is loaded to after
- * the last write, and never the chaining: a previous handler that siglongjmps out must not leave it
- * raised. "Count in, then load the fd" here against "exchange the fd, then wait for the count" in
- * pipe.c is a store-then-load on each side (Dekker): only seq_cst on all four accesses guarantees that
- * at least one side sees the other's store, i.e. that close never misses a handler about to write. */
-static void record_delivery(struct signals_slot *slot, int signo, const siginfo_t *info)
-{
-    atomic_fetch_add_explicit(&signals_handlers_running, 1, memory_order_seq_cst);
-    int fd = atomic_load_explicit(&signals_record_fd, memory_order_seq_cst);
-    if (fd >= 0) {
-        /* A plain handler above ours that chains to ours has no siginfo to pass and may pass NULL:
-         * record it as a delivery with no sender rather than crash. */
-        static const siginfo_t no_info;
-        signals_record record;
-        signals_fill_record(&record, signo, info != NULL ? info : &no_info);
-        record.reserved = atomic_load_explicit(&signals_record_tag, memory_order_relaxed);
-        atomic_fetch_add_explicit(&slot->delivered, 1, memory_order_relaxed);
-        /* A 40-byte write to a pipe is atomic (< PIPE_BUF): it goes in whole or fails with EAGAIN. */
-        if (write(fd, &record, sizeof record) == (ssize_t)sizeof record) {
-            atomic_fetch_add_explicit(&signals_records_written, 1, memory_order_release);
-        } else {
-            /* Failure policy: never block, never retry; the delivery becomes part of a coalesced
-             * record. Then a nudge (signo 0, tagged): if it fits, the reader wakes for it; if the pipe
-             * is still full, the reader has yet to drain it and reads the counts after it does. */
-            atomic_fetch_add_explicit(&slot->overflowed, 1, memory_order_release);
-            atomic_fetch_add_explicit(&signals_overflow_total, 1, memory_order_release);
-            signals_record nudge = {0};
-            nudge.reserved = record.reserved;
-            if (write(fd, &nudge, sizeof nudge) == (ssize_t)sizeof nudge)
-                atomic_fetch_add_explicit(&signals_records_written, 1, memory_order_release);
-        }
-    }
-    atomic_fetch_sub_explicit(&signals_handlers_running, 1, memory_order_seq_cst);
+    if (masked)
+        pthread_sigmask(SIG_SETMASK, &ours, NULL);
 }
 
 void signals_handler(int signo, siginfo_t *info, void *ucontext)
@@ -186,10 +267,10 @@ void signals_handler(int signo, siginfo_t *info, void *ucontext)
         struct signals_slot *slot = &signals_slots[signo];
         int policy = atomic_load_explicit(&slot->policy, memory_order_acquire);
         int records = policy == SIGNALS_POLICY_HANDLE || policy == SIGNALS_POLICY_OBSERVE;
-        if (records && getpid() == atomic_load_explicit(&signals_owner_pid, memory_order_relaxed))
-            record_delivery(slot, signo, info);
-        if (policy != SIGNALS_POLICY_HANDLE) {
-            struct sigaction previous = previous_action(slot);
+        if (records && recording_process())
+            record_delivery(slot, signo, info, policy == SIGNALS_POLICY_HANDLE);
+        struct sigaction previous;
+        if (policy != SIGNALS_POLICY_HANDLE && previous_action(slot, &previous)) {
             int pushed = guard_push(signo, info, frame);
             errno = saved_errno; /* the previous handler sees the interrupted code's errno */
             chain_to_previous(slot, signo, info, ucontext, &previous);

@@ -22,9 +22,9 @@ allowed=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$allowlist")
 # versions (name@GLIBC_x) are stripped.
 undefined=$("$nm" -u --format=posix "$@" | awk '$2 == "U" { sub(/@.*/, "", $1); print $1 }' | sort -u)
 
-if ! printf '%s\n' "$undefined" | grep -qx write; then
-    # The handler writes its record with write(2); if that is missing we are not looking at it.
-    echo "error: no call to write found in $*; is this the handler's object file?" >&2
+if ! printf '%s\n' "$undefined" | grep -qx send; then
+    # The handler wakes the reader with send(2); if that is missing we are not looking at it.
+    echo "error: no call to send found in $*; is this the handler's object file?" >&2
     exit 2
 fi
 

@@ -1,4 +1,4 @@
-/* test_lifecycle.c — fork, reset after fork, shutdown and re-init, the pipe's file descriptors. */
+/* test_lifecycle.c — fork, reset after fork, shutdown and re-init, the wake channel's file descriptors. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include "harness.h"
 #include "util.h"
 
-/* In the child: the inherited handler runs but records nothing, into either pipe. */
+/* In the child: the inherited handler runs but records nothing, in either ring. */
 static int raise_in_child(void *unused)
 {
     (void)unused;
@@ -29,7 +29,7 @@ TEST(fork_child_records_nothing)
     pid_t child = spawn(raise_in_child, NULL);
     expect_exit(child, 0);
     /* The child's handler ran before its raise returned, i.e. before it exited and before waitpid
-     * returned here: a record it had written would be in the pipe now. */
+     * returned here; and the parent's ring is not the child's memory anyway. */
     expect_nothing_more();
     /* The parent still records. */
     CHECK_EQ(0, raise(SIGUSR1));
@@ -38,7 +38,7 @@ TEST(fork_child_records_nothing)
     CHECK_EQ(0, signals_restore(SIGUSR1));
 }
 
-/* In the child: reset, then its own deliveries are recorded in its own pipe. */
+/* In the child: reset, then its own deliveries are recorded in its own ring. */
 static int reset_and_record(void *unused)
 {
     (void)unused;
@@ -97,13 +97,13 @@ TEST(shutdown_restores_and_closes)
     CHECK_EQ(0, signals_init());
     CHECK_EQ(0, signals_init()); /* idempotent */
     int after_count = open_fds(after, 256);
-    CHECK_EQ(before_count + 2, after_count); /* the pipe's two ends */
+    CHECK_EQ(before_count + 2, after_count); /* the wake channel's two ends */
     CHECK_EQ(2, new_fds(before, before_count, after, after_count, opened));
 
     set_foreign_siginfo(SIGUSR2);
     CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
     CHECK_EQ(0, signals_install(SIGUSR2, SIGNALS_POLICY_OBSERVE));
-    CHECK_EQ(0, raise(SIGUSR1));
+    CHECK_EQ(0, raise(SIGUSR1)); /* recorded, not read before the shutdown */
     CHECK_EQ(0, signals_shutdown());
 
     CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_disposition(SIGUSR1));
@@ -120,8 +120,16 @@ TEST(shutdown_restores_and_closes)
     CHECK_EQ(0, signals_shutdown());    /* idempotent */
     CHECK_EQ(before_count, open_fds(after, 256));
 
-    /* The library works again: the pipe is re-created, counters start from zero, the unread
-     * record from before the shutdown is gone with the old pipe. */
+    /* The record from before the shutdown is not lost with the channel: it is still in the ring, for the
+     * caller to hand on (the C# Shutdown re-raises it to the restored action), and reading it opens nothing. */
+    signals_record unread;
+    CHECK_EQ(1, signals_read(&unread, 1));
+    expect_nothing_more();
+    CHECK_EQ(SI_TKILL, unread.code);
+    CHECK_EQ(SIGNALS_RECORD_HANDLED, unread.reserved);
+    CHECK_EQ(before_count, open_fds(after, 256));
+
+    /* The library works again: the channel is re-created, counters start from zero. */
     CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
     CHECK_EQ(before_count + 2, open_fds(after, 256));
     CHECK_EQ(0, raise(SIGUSR1));
@@ -137,7 +145,7 @@ TEST(shutdown_restores_and_closes)
     CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_disposition(SIGUSR1));
 }
 
-TEST(pipe_fds_are_cloexec_and_nonblocking)
+TEST(channel_fds_are_cloexec_and_nonblocking)
 {
     int before[256], after[256], opened[256];
     int before_count = open_fds(before, 256);
@@ -154,9 +162,9 @@ TEST(pipe_fds_are_cloexec_and_nonblocking)
         int status_flags = fcntl(opened[i], F_GETFL);
         CHECK(status_flags >= 0);
         if (opened[i] == read_fd)
-            CHECK(!(status_flags & O_NONBLOCK)); /* the reader sleeps in read(2) itself */
+            CHECK(!(status_flags & O_NONBLOCK)); /* the reader sleeps in recv(2) itself */
         else
-            CHECK(status_flags & O_NONBLOCK); /* the handler's writes must never block */
+            CHECK(status_flags & O_NONBLOCK); /* the handler's wake byte must never block */
     }
     CHECK(has_read_fd);
 

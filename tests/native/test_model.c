@@ -423,7 +423,7 @@ static int check(struct model *m, int index)
         return -1;
     }
     /* Every delivery of the step happened before it returned (see OP_SEND), so its record is already in
-     * the pipe; the wait toward the deadline only covers slow tools (valgrind). */
+     * the ring; the wait toward the deadline only covers slow tools (valgrind). */
     uint64_t read[MODEL_SIGNALS] = {0}, wanted = 0, got = 0;
     for (int s = 0; s < MODEL_SIGNALS; s++)
         wanted += m->records[s];
@@ -440,8 +440,15 @@ static int check(struct model *m, int index)
             for (int j = 0; j < MODEL_SIGNALS; j++)
                 if (records[i].signo == signal_number(j))
                     s = j;
-            if (s < 0 || records[i].coalesced != 0 || records[i].reserved != 0) {
+            if (s < 0 || records[i].coalesced != 0) {
                 mismatch(index, "unexpected record: signo %d coalesced %u", records[i].signo, records[i].coalesced);
+                return -1;
+            }
+            /* The flag says whether the delivery came under HANDLE (the previous action did not run). */
+            uint32_t flags = m->policy[s] == SIGNALS_POLICY_HANDLE ? SIGNALS_RECORD_HANDLED : 0;
+            if (records[i].reserved != flags) {
+                mismatch(index, "signal %d: record flags %u, the model says %u", records[i].signo,
+                         records[i].reserved, flags);
                 return -1;
             }
             read[s]++;

@@ -1,4 +1,4 @@
-/* test_reader.c — the blocking reader: signals_read_wait() sleeps in read(2) until a record, a wake,
+/* test_reader.c — the blocking reader: signals_read_wait() sleeps in recv(2) until a record, a wake,
  * a timeout or a shutdown, and reports overflow without needing another delivery to wake it. */
 #define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <errno.h>
@@ -93,7 +93,7 @@ TEST(shutdown_ends_blocked_reader)
     CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_disposition(SIGUSR1));
 }
 
-/* The pipe overflows while nobody reads; then a reader that only ever blocks in read(2) must still
+/* The ring overflows while nobody reads; then a reader that only ever blocks in read(2) must still
  * get every delivery, coalesced ones included, although no further signal arrives to wake it. */
 static void overflow_reaches_blocking_reader(int buffer_records)
 {
@@ -128,13 +128,12 @@ TEST(overflow_reaches_blocking_reader_without_further_signals)
     overflow_reaches_blocking_reader(1000); /* the last read of the pipe's records is a short one */
 }
 
-/* A page holds 102 records, so 102 divides the capacity: every read is full, the pipe drains on a full
- * read, and only the pending-overflow check keeps the next read from sleeping forever. */
+/* 128 divides the ring's capacity: every read is full, the ring drains on a full read, and only the
+ * pending-overflow check keeps the next read from sleeping forever. */
 TEST(overflow_reaches_blocking_reader_when_reads_fill_the_buffer_exactly)
 {
-    CHECK_EQ(0, signals_init());
-    CHECK_EQ(0, signals_pipe_capacity() % 102);
-    overflow_reaches_blocking_reader(102);
+    CHECK_EQ(0, signals_pipe_capacity() % 128);
+    overflow_reaches_blocking_reader(128);
 }
 
 TEST(reader_spin_setting)
@@ -160,148 +159,5 @@ TEST(reader_spin_setting)
     CHECK_EQ(1, read.result);
     CHECK(read.returned_ns - sent_ns < 500 * 1000000LL);
     CHECK_EQ(0, signals_set_reader_spin(50));
-    CHECK_EQ(0, signals_restore(SIGUSR1));
-}
-
-/* --- the waker: a reader with a timeout sleeps in read(2) while signals flow (waker.c) ---------- */
-
-static int waker_threads(void)
-{
-    return threads_named("signals-waker");
-}
-
-/* A joined thread may still be listed for a moment: pthread_join returns when the kernel clears its tid,
- * a little before the task leaves /proc/self/task. A waker that was not stopped sleeps for seconds. */
-static void expect_waker_gone_within_a_second(void)
-{
-    int64_t deadline = monotonic_ms() + 1000;
-    while (waker_threads() != 0 && monotonic_ms() < deadline)
-        sleep_ms(5);
-    CHECK_EQ(0, waker_threads());
-}
-
-/* Makes signals flow as the reader sees it: waits with a timeout that return a record at once. */
-static void make_signals_flow(void)
-{
-    signals_record records[8];
-    for (int i = 0; i < 3; i++) {
-        CHECK_EQ(0, kill(getpid(), SIGUSR1)); /* the handler has run when kill returns */
-        CHECK_EQ(1, signals_read_wait(records, 8, 10000));
-    }
-}
-
-/* A wait with a timeout, on a thread, that must return within `limit_ms`: a reader asleep in read(2)
- * with nobody to keep its timeout would never return (the test then fails instead of hanging). */
-static int wait_with_timeout_on_time(int timeout_ms, int limit_ms, int64_t *waited_ms)
-{
-    struct blocked_read read = {0};
-    pthread_t thread = start_reader(&read, timeout_ms);
-    struct timespec limit;
-    clock_gettime(CLOCK_REALTIME, &limit);
-    limit.tv_sec += limit_ms / 1000;
-    CHECK_EQ(0, pthread_timedjoin_np(thread, NULL, &limit)); /* ETIMEDOUT: the timeout was not kept */
-    *waited_ms = (read.returned_ns - read.started_ns) / 1000000;
-    return read.result;
-}
-
-TEST(waker_keeps_timeout_while_signals_flow)
-{
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    CHECK_EQ(0, waker_threads()); /* nothing flows yet: poll(2) keeps timeouts, no thread */
-    make_signals_flow();
-    CHECK_EQ(1, waker_threads());
-    int64_t waited_ms;
-    CHECK_EQ(0, wait_with_timeout_on_time(300, 5000, &waited_ms));
-    CHECK(waited_ms >= 290);
-    /* The flow has stopped: the next waits poll, and the thread ends after its linger (2 s). */
-    int64_t deadline = monotonic_ms() + 10000;
-    while (waker_threads() != 0 && monotonic_ms() < deadline) {
-        signals_record record;
-        CHECK_EQ(0, signals_read_wait(&record, 1, 100));
-    }
-    CHECK_EQ(0, waker_threads());
-    /* It ended on its own: joined by the shutdown (TSan reports a thread left unjoined at exit). */
-    CHECK_EQ(0, signals_shutdown());
-}
-
-TEST(waker_delivery_still_ends_wait_at_once)
-{
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    make_signals_flow();
-    struct blocked_read read = {0};
-    pthread_t thread = start_reader(&read, 10000);
-    int64_t sent_ns = monotonic_ns();
-    CHECK_EQ(0, kill(getpid(), SIGUSR1));
-    CHECK_EQ(0, pthread_join(thread, NULL));
-    CHECK_EQ(1, read.result);
-    CHECK_EQ(SIGUSR1, read.records[0].signo);
-    CHECK(read.returned_ns - sent_ns < INT64_C(5000000000)); /* the record, not the 10 s timeout */
-    CHECK_EQ(0, signals_restore(SIGUSR1));
-}
-
-/* After a shutdown: a restart works as before, its flow gets a new waker that keeps timeouts, and the next
- * shutdown ends that one too. */
-static void expect_restart_gets_a_working_waker(void)
-{
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    make_signals_flow();
-    int64_t waited_ms;
-    CHECK_EQ(0, wait_with_timeout_on_time(200, 5000, &waited_ms));
-    CHECK(waited_ms >= 190);
-    CHECK_EQ(0, signals_shutdown());
-    expect_waker_gone_within_a_second();
-}
-
-TEST(shutdown_ends_waker_thread)
-{
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    make_signals_flow();
-    CHECK_EQ(1, waker_threads());
-    CHECK_EQ(0, signals_shutdown());
-    expect_waker_gone_within_a_second(); /* joined by the close, not left to linger */
-    expect_restart_gets_a_working_waker();
-}
-
-/* A waker that ended on its own (no due time for its linger) is reaped by the next flow's start and by a
- * shutdown, never left detached: a shutdown must not return while a thread of the library may still run. */
-TEST(waker_that_ended_on_its_own_is_reaped)
-{
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    for (int round = 0; round < 2; round++) {
-        make_signals_flow();
-        int64_t waited_ms;
-        CHECK_EQ(0, wait_with_timeout_on_time(50, 5000, &waited_ms)); /* arms it: it now lingers 2 s */
-        int64_t deadline = monotonic_ms() + 10000;
-        while (waker_threads() != 0 && monotonic_ms() < deadline)
-            sleep_ms(50);
-        CHECK_EQ(0, waker_threads()); /* ended on its own */
-    }
-    /* Round 2 started a new thread over the ended one (joined at that start); now a shutdown joins the
-     * second, and a restart's flow gets a working waker again. */
-    CHECK_EQ(0, signals_shutdown());
-    expect_restart_gets_a_working_waker();
-}
-
-/* The child has none of its parent's threads: its waker must be its own. */
-static int flow_and_time_out_in_child(void *unused)
-{
-    (void)unused;
-    CHECK_EQ(0, signals_reset_after_fork());
-    CHECK_EQ(0, waker_threads());
-    make_signals_flow();
-    CHECK_EQ(1, waker_threads());
-    int64_t waited_ms;
-    CHECK_EQ(0, wait_with_timeout_on_time(200, 5000, &waited_ms));
-    CHECK(waited_ms >= 190);
-    CHECK_EQ(0, signals_shutdown()); /* exit with no thread of the library left */
-    return 0;
-}
-
-TEST(forked_child_gets_its_own_waker)
-{
-    CHECK_EQ(0, signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE));
-    make_signals_flow();
-    CHECK_EQ(1, waker_threads());
-    expect_exit(spawn(flow_and_time_out_in_child, NULL), 0);
     CHECK_EQ(0, signals_restore(SIGUSR1));
 }
