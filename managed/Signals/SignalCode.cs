@@ -21,8 +21,13 @@ public enum SignalCode
     Kernel,
     /// <summary>SIGCHLD: a child exited, was killed, stopped or continued (CLD_*).</summary>
     Child,
-    /// <summary>Deliveries that arrived while the pipe was full: <see cref="SignalEvent.Count"/> says how many.</summary>
+    /// <summary>Deliveries that arrived while the record ring was full: <see cref="SignalEvent.Count"/> says how many.</summary>
     Coalesced,
     /// <summary>Any other code; see <see cref="SignalEvent.RawCode"/>.</summary>
     Other,
+    /// <summary>
+    /// The delivery reached our handler without a siginfo: a plain (non-SA_SIGINFO) handler installed above ours
+    /// called ours with none. Nothing is known of the sender, and it is never verified.
+    /// </summary>
+    NoInfo,
 }

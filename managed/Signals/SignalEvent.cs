@@ -28,6 +28,7 @@ public readonly struct SignalEvent
     public SignalCode Code => _record.Code switch
     {
         NativeConstants.CodeCoalesced => SignalCode.Coalesced,
+        NativeConstants.CodeNoInfo => SignalCode.NoInfo,
         CodeUser => SignalCode.User,
         -1 => SignalCode.Queue,
         -2 => SignalCode.Timer,
@@ -61,8 +62,8 @@ public readonly struct SignalEvent
     /// (sent by the kernel itself: pid 0, uid 0) and SIGCHLD's <c>CLD_*</c> codes (the child). For
     /// <c>SI_QUEUE</c> (sigqueue), <c>SI_MESGQ</c>, <c>SI_ASYNCIO</c> and any other code below 0 they are
     /// whatever the sending process wrote into its siginfo: any process that may signal us can claim any
-    /// pid and uid. Other kernel codes (SIGIO's <c>POLL_*</c>) carry no sender at all, and a coalesced event
-    /// has none either: not verified. <see cref="SubscriptionOptions.AllowedSenderUids"/> and
+    /// pid and uid. Other kernel codes (SIGIO's <c>POLL_*</c>) carry no sender at all, and neither a coalesced
+    /// event nor one that reached us without a siginfo (<see cref="SignalCode.NoInfo"/>) has one: not verified. <see cref="SubscriptionOptions.AllowedSenderUids"/> and
     /// <see cref="SubscriptionOptions.AllowedSenderPids"/> accept only verified senders.
     /// </summary>
     /// <remarks>
@@ -73,7 +74,7 @@ public readonly struct SignalEvent
     /// </remarks>
     public bool IsSenderVerified => _record.Code switch
     {
-        NativeConstants.CodeCoalesced => false,
+        NativeConstants.CodeCoalesced or NativeConstants.CodeNoInfo => false,
         CodeUser or CodeThreadKill or CodeKernel => true,
         > 0 => _record.Signo == SigchldNumber,
         _ => false,

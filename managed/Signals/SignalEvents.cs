@@ -195,9 +195,12 @@ public static class SignalEvents
 
     /// <summary>
     /// Disposes every subscription (restoring the previous actions), stops the dispatcher thread and closes
-    /// the pipe, then waits for a callback in flight on the dispatcher thread to return. A subscription made
-    /// meanwhile (from another thread, or by that very callback) is not affected: it starts a new dispatcher
-    /// thread. Must not be called from a signal callback.
+    /// the native wake channel, then waits for a callback in flight on the dispatcher thread to return. A
+    /// delivery recorded before the restore and not yet dispatched is not lost: a Handle subscription had kept
+    /// it from the previous action, so it is handed on to the restored action now (re-sent to this process:
+    /// a default that ends the process does). A subscription made meanwhile (from another thread, or by that
+    /// very callback) is not affected: it starts a new dispatcher thread. Must not be called from a signal
+    /// callback.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called from a signal callback.</exception>
     public static void Shutdown()
@@ -205,6 +208,7 @@ public static class SignalEvents
         if (SignalDispatcher.IsDispatcherThread)
             throw new InvalidOperationException("Shutdown cannot be called from a signal callback: it waits for the dispatcher thread to end.");
         SignalRegistry.Shutdown()?.Join();
+        SignalDispatcher.DispatchLeftovers();
     }
 
     internal static void ReportCallbackFailure(SignalSubscription subscription, in SignalEvent signalEvent, Exception exception)

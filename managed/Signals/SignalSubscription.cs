@@ -85,23 +85,26 @@ public sealed class SignalSubscription : IDisposable
     /// <summary>Marks it disposed without touching the registry, which <see cref="SignalEvents.Shutdown"/> clears at once.</summary>
     internal void MarkDisposed() => Volatile.Write(ref _disposed, 1);
 
-    /// <summary>Called by the dispatcher for each event of one of <see cref="Signals"/>.</summary>
-    internal void Deliver(in SignalEvent signalEvent)
+    /// <summary>
+    /// Called by the dispatcher for each event of one of <see cref="Signals"/>. False when this subscription was
+    /// already disposed: the event did not reach it (it may be owed to the restored action, SignalDispatcher).
+    /// </summary>
+    internal bool Deliver(in SignalEvent signalEvent)
     {
         if (IsDisposed)
-            return;
+            return false;
         if (!Accepts(signalEvent))
         {
             Interlocked.Add(ref _rejected, signalEvent.Count);
             SignalsMeter.RejectedDelivery(signalEvent);
             Report(signalEvent);
-            return;
+            return true; // decided by the subscription's own sender policy
         }
         Interlocked.Add(ref _received, signalEvent.Count);
         if (Options.Target == CallbackTarget.Dispatcher)
         {
             Invoke(signalEvent);
-            return;
+            return true;
         }
         try
         {
@@ -114,6 +117,7 @@ public sealed class SignalSubscription : IDisposable
             Interlocked.Add(ref _received, -signalEvent.Count);
             SignalEvents.ReportCallbackFailure(this, signalEvent, exception);
         }
+        return true;
     }
 
     private void HandOff(in SignalEvent signalEvent)

@@ -32,6 +32,7 @@ return args[0] switch
     "shutdown-from-callback" => ShutdownFromCallbackScenario.Run(mode: Arg(1)),
     "shutdown-race" => ShutdownRaceScenario.Run(),
     "dispose-handoff" => DisposeHandOffScenario.Run(),
+    "atomic-dispose" => AtomicDisposeScenario.Run(mode: Arg(1)),
     "idle-footprint" => IdleFootprintScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };

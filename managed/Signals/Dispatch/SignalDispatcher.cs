@@ -4,8 +4,7 @@ namespace Signals.Dispatch;
 
 /// <summary>
 /// Runs the thread ("Signals dispatcher", one <see cref="DispatcherRun"/> at a time) that reads the native
-/// record pipe and hands each record to the subscriptions of its signal, outside signal context. Nothing
-/// that arrives through the pipe can end it: a record that names no signal is dropped and counted, and an
+/// record ring and hands each record to the subscriptions of its signal, outside signal context. An
 /// exception while dispatching one record is reported and the next record is dispatched.
 /// </summary>
 internal static class SignalDispatcher
@@ -54,11 +53,16 @@ internal static class SignalDispatcher
         return run;
     }
 
-    /// <summary>Hands one record to the subscriptions of its signal. Never throws.</summary>
+    /// <summary>
+    /// Hands one record to the subscriptions of its signal. Never throws. A record that came under a Handle
+    /// policy kept the signal's previous action from running; if no subscription takes it (Dispose or
+    /// Shutdown raced the delivery), it is handed on to the action now in place, so that a delivery is never
+    /// lost between "recorded" and "a callback ran or the default action happened".
+    /// </summary>
     internal static void Dispatch(in NativeRecord record)
     {
-        // Only the handler writes the pipe, but another process of the same uid can open it through
-        // /proc/<pid>/fd: a record that names no signal must not reach new Signal(...), which throws.
+        // Only our handler writes records (the ring is in this process's memory); this keeps a bad number
+        // from reaching new Signal(...), which throws, should that ever change.
         if (!Signal.IsDefined(record.Signo))
         {
             Drop(record);
@@ -68,8 +72,11 @@ internal static class SignalDispatcher
         {
             var signalEvent = new SignalEvent(record);
             SignalsMeter.Dispatched(signalEvent);
+            bool taken = false;
             foreach (var subscription in SignalRegistry.For(record.Signo))
-                subscription.Deliver(signalEvent);
+                taken |= subscription.Deliver(signalEvent);
+            if (!taken && record.IsHandled)
+                HandOnToCurrentAction(signalEvent);
         }
         catch (Exception exception)
         {
@@ -78,6 +85,41 @@ internal static class SignalDispatcher
             Console.Error.WriteLine($"Signals: dispatching a record of signal {record.Signo} failed; the dispatcher goes on. {exception}");
         }
         Interlocked.Increment(ref _dispatched);
+    }
+
+    /// <summary>
+    /// Gives a delivery that found no subscriber to whatever now handles the signal. Under the Gate, so that the
+    /// Dispose that removed the last subscriber has restored the previous action by then. A subscription made
+    /// meanwhile gets the event itself; otherwise the signal is sent to this process again, and the restored
+    /// action (a default that ends the process, an ignore, another handler) takes it, as it would have had the
+    /// signal come a moment later. Go's signal.Stop gives the same promise by waiting for the dispatch.
+    /// </summary>
+    private static void HandOnToCurrentAction(in SignalEvent signalEvent)
+    {
+        int number = signalEvent.Signal.Number;
+        lock (SignalRegistry.Gate)
+        {
+            if (SignalRegistry.For(number).Length == 0)
+            {
+                Native.SignalsKill(Native.SignalsGetpid(), number);
+                return;
+            }
+        }
+        foreach (var subscription in SignalRegistry.For(number)) // subscribed meanwhile: theirs now
+            subscription.Deliver(signalEvent);
+    }
+
+    /// <summary>
+    /// After a shutdown: the records our handler made before the restore and nobody dispatched, each handed
+    /// to the subscriptions there are now (none, unless a new one was made) or on to the restored action.
+    /// </summary>
+    internal static void DispatchLeftovers()
+    {
+        var records = new NativeRecord[64];
+        int count;
+        while ((count = Native.SignalsRead(ref records[0], records.Length)) > 0)
+            for (int i = 0; i < count; i++)
+                Dispatch(records[i]);
     }
 
     // Said once on standard error (a flood of forged records must not become a flood of lines), always counted.

@@ -4,6 +4,8 @@ namespace Signals.Interop;
 internal static class NativeConstants
 {
     public const int CodeCoalesced = Native.SIGNALS_CODE_COALESCED;
+    public const int CodeNoInfo = Native.SIGNALS_CODE_NO_INFO;
+    public const uint RecordHandled = Native.SIGNALS_RECORD_HANDLED;
     public const int PolicyHandle = Native.SIGNALS_POLICY_HANDLE;
     public const int PolicyObserve = Native.SIGNALS_POLICY_OBSERVE;
     public const int DispositionDefault = Native.SIGNALS_DISPOSITION_DEFAULT;

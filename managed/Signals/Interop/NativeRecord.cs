@@ -16,5 +16,8 @@ internal struct NativeRecord
     public long Value;
     public long TimestampNs;
     public uint Coalesced;
-    public uint Reserved;
+    public uint Reserved; // flags: NativeConstants.RecordHandled
+
+    /// <summary>Came under a Handle policy: the previous action did not run, so this delivery must reach someone.</summary>
+    public readonly bool IsHandled => (Reserved & NativeConstants.RecordHandled) != 0;
 }

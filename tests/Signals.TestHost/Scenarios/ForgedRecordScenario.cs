@@ -1,49 +1,36 @@
-using System.Buffers.Binary;
 using Signals.TestHost.Support;
 
 namespace Signals.TestHost.Scenarios;
 
 /// <summary>
-/// Issue 10, item 4: records the handler did not write must not end the dispatcher. The child finds the record
-/// pipe's write end (the O_NONBLOCK pipe write end that appeared with the first subscription), opens it again
-/// through /proc/self/fd as another process of the same uid could, and writes records naming no signal
-/// (33, reserved by glibc; 65; -1). After READY the parent sends a real SIGUSR1: it must arrive, and the
-/// process must live.
+/// Issue 18, rows 1 and 2: a process of the same uid opened the record pipe through /proc/PID/fd, took
+/// records and wrote forged ones that passed a sender policy. Now records stay in the process's memory and
+/// the descriptors the first subscription opens are a socket pair that /proc refuses to open. The child
+/// prints those descriptors (CHANNEL a b) for the parent, an outsider, to attack; its subscription admits
+/// only uid 12345, which the parent's forged records would claim. After the parent's real SIGUSR1 (from its
+/// own uid, not allowed) the child reports what reached the callback and what the policy rejected.
 /// </summary>
 internal static class ForgedRecordScenario
 {
-    private const int RecordSize = 40;
-    private static readonly int[] ForgedSignalNumbers = [33, 65, -1];
+    public const uint ClaimedUid = 12345;
 
     public static int Run()
     {
-        var before = ProcFs.NonBlockingPipeWriteEnds();
-        int received = 0;
-        using var subscription = SignalEvents.Subscribe(Signal.SIGUSR1, _ => Interlocked.Increment(ref received));
-        var added = ProcFs.NonBlockingPipeWriteEnds().Except(before).ToList();
-        if (added.Count != 1)
-            return Report.Fail($"expected one new non-blocking pipe write end, found [{string.Join(",", added)}]");
-
-        using (var pipe = new FileStream($"/proc/self/fd/{added[0]}", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1))
+        var before = ProcFs.PipesAndSockets();
+        int accepted = 0, rejected = 0;
+        var options = new SubscriptionOptions
         {
-            foreach (int signo in ForgedSignalNumbers)
-                pipe.Write(Record(signo));
-        }
-        Report.Line($"WROTE {ForgedSignalNumbers.Length}");
+            AllowedSenderUids = [ClaimedUid],
+            OnRejected = _ => Interlocked.Increment(ref rejected),
+        };
+        using var subscription = SignalEvents.Subscribe(Signal.SIGUSR1, _ => Interlocked.Increment(ref accepted), options);
+        var added = ProcFs.PipesAndSockets().Except(before).Order().ToList();
+        Report.Line($"CHANNEL {string.Join(" ", added)}");
         Report.Line("READY");
-        if (!Deadline.Until(() => Volatile.Read(ref received) == 1))
+        if (!Deadline.Until(() => Volatile.Read(ref rejected) + Volatile.Read(ref accepted) >= 1))
             return Report.Fail("the real SIGUSR1 never reached the subscription", ExitCodes.TimedOut);
-        Report.Line($"DROPPED {SignalEvents.DroppedRecords}");
-        Report.Line("RECEIVED");
+        Thread.Sleep(200); // a forged record, had one got in, would be dispatched within this
+        Report.Line($"ACCEPTED {Volatile.Read(ref accepted)} REJECTED {Volatile.Read(ref rejected)} DROPPED {SignalEvents.DroppedRecords}");
         return ExitCodes.Ok;
-    }
-
-    // signals_record: signo, code, sender_pid, sender_uid, value, timestamp_ns, coalesced, reserved.
-    private static byte[] Record(int signo)
-    {
-        var record = new byte[RecordSize];
-        BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(0), signo);
-        BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(8), 1);  // "sent by init"
-        return record;
     }
 }

@@ -6,9 +6,6 @@ namespace Signals.TestHost.Support;
 /// <summary>What /proc says about this process: thread masks, pipe ends.</summary>
 internal static class ProcFs
 {
-    private const int AccessModeMask = 3; // O_ACCMODE
-    private const int WriteOnly = 1;      // O_WRONLY
-    private const int NonBlocking = 0x800; // O_NONBLOCK (04000)
 
     /// <summary>The SigBlk field (blocked signals, hex) of a status file.</summary>
     public static string BlockedMask(string statusPath) => Field(File.ReadAllText(statusPath), "SigBlk");
@@ -42,27 +39,25 @@ internal static class ProcFs
         return Field(output, "SigBlk");
     }
 
-    /// <summary>File descriptors of this process that are the write end of a pipe opened O_NONBLOCK.</summary>
-    public static HashSet<int> NonBlockingPipeWriteEnds()
+    /// <summary>File descriptors of this process that are a pipe or a socket (what a wake channel can be).</summary>
+    public static HashSet<int> PipesAndSockets()
     {
-        var ends = new HashSet<int>();
+        var found = new HashSet<int>();
         foreach (var entry in Directory.GetFileSystemEntries("/proc/self/fd"))
         {
             int fd = int.Parse(Path.GetFileName(entry), CultureInfo.InvariantCulture);
             try
             {
-                if (new FileInfo(entry).LinkTarget is not { } target || !target.StartsWith("pipe:", StringComparison.Ordinal))
-                    continue;
-                int flags = Convert.ToInt32(Field(File.ReadAllText($"/proc/self/fdinfo/{fd}"), "flags"), 8);
-                if ((flags & AccessModeMask) == WriteOnly && (flags & NonBlocking) != 0)
-                    ends.Add(fd);
+                if (new FileInfo(entry).LinkTarget is { } target &&
+                    (target.StartsWith("pipe:", StringComparison.Ordinal) || target.StartsWith("socket:", StringComparison.Ordinal)))
+                    found.Add(fd);
             }
             catch (IOException)
             {
                 // closed meanwhile (e.g. the descriptor that listed the directory)
             }
         }
-        return ends;
+        return found;
     }
 
     private static string Field(string text, string name)
