@@ -94,7 +94,7 @@ public readonly struct SignalEvent
     /// <summary>How many deliveries this event stands for: 1, or N for a coalesced event.</summary>
     public int Count => _record.Code == NativeConstants.CodeCoalesced ? (int)Math.Min(_record.Coalesced, int.MaxValue) : 1;
 
-    /// <summary>Whether this event stands for deliveries whose details were lost to a full pipe.</summary>
+    /// <summary>Whether this event stands for deliveries whose details were lost to a full record ring.</summary>
     public bool IsCoalesced => _record.Code == NativeConstants.CodeCoalesced;
 
     /// <inheritdoc/>

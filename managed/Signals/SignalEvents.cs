@@ -43,9 +43,9 @@ public static class SignalEvents
     public static event EventHandler<SignalRepairAbandonedEventArgs>? RepairAbandoned;
 
     /// <summary>
-    /// Records the library dropped because its handler did not write them: something else wrote into the
-    /// record pipe (another process of the same uid can open it through /proc/&lt;pid&gt;/fd). They never
-    /// reach a subscription.
+    /// Records the library dropped because they name no signal of this system. Records live in the process's
+    /// own memory, written only by the library's handler, so this stays 0; in 0.1.0 records travelled in a
+    /// pipe that another process of the same uid could open and write, and forged ones were counted here.
     /// </summary>
     public static long DroppedRecords =>
         (long)Native.SignalsForgedRecords() + SignalDispatcher.DroppedRecords;
