@@ -5,9 +5,9 @@ namespace Signals.Stress.Scenarios;
 /// <summary>
 /// R7: (1) a signal from another uid — a child that drops to <c>nobody</c> (keeping only CAP_KILL, so that
 /// the kernel lets it signal a root process at all) — is dropped and reported by a subscription that
-/// allows only our uid, while our own uid's signal is delivered; (2) the record pipe is ours alone: its
-/// fds are close-on-exec, no child and no other process on the machine holds them, and another uid cannot
-/// open them through /proc; (3) as PID 1 of a new PID namespace (a copy of this program under unshare,
+/// allows only our uid, while our own uid's signal is delivered; (2) the wake channel is ours alone: its
+/// fds are close-on-exec, no child and no other process on the machine holds them, and nobody, of another
+/// uid or of ours, can open them through /proc; (3) as PID 1 of a new PID namespace (a copy of this program under unshare,
 /// <see cref="Pid1Scenario"/>) SIGTERM still reaches the subscription and children are reaped only by
 /// their owners.
 /// </summary>
@@ -33,7 +33,7 @@ internal static class SecurityScenario
         uint nobodyUid = uint.Parse(HelperProcess.Run("id", "-u", Nobody).Output.Trim());
         var rejected = new List<SignalEvent>();
         long accepted = 0;
-        // The pipe is created by the first subscription: what is new in our fd table right after it is the library's.
+        // The channel is created by the first subscription: what is new in our fd table right after it is the library's.
         var before = ProcFs.Descriptors(Environment.ProcessId);
         using var subscription = SignalEvents.Subscribe(Signal.SIGUSR1, _ => Interlocked.Increment(ref accepted), new SubscriptionOptions
         {
@@ -41,7 +41,7 @@ internal static class SecurityScenario
             OnRejected = e => { lock (rejected) rejected.Add(e); },
         });
         int pid = SignalSender.ProcessId;
-        PipeIsOurs(checks, before, pid);
+        ChannelIsOurs(checks, before, pid);
 
         using var stranger = HelperProcess.Run("setpriv", $"--reuid={Nobody}", "--regid=nogroup", "--clear-groups",
             "--inh-caps=+kill", "--ambient-caps=+kill", "kill", "-USR1", pid.ToString());
@@ -61,35 +61,39 @@ internal static class SecurityScenario
             $"a delivery from our own uid {ourUid} reached the callback (accepted {accepted}, rejected {subscription.RejectedCount})");
     }
 
-    private static void PipeIsOurs(CheckList checks, Dictionary<int, string> before, int pid)
+    private static void ChannelIsOurs(CheckList checks, Dictionary<int, string> before, int pid)
     {
         // New by number or by target: a number closed and reused during Subscribe (the runtime closes transient
         // descriptors while loading code) is new too.
         var added = ProcFs.Descriptors(pid).Where(fd => !before.TryGetValue(fd.Key, out var old) || old != fd.Value).ToList();
-        var pipeFds = added.Where(fd => fd.Value.StartsWith("pipe:", StringComparison.Ordinal)).ToList();
-        string pipe = pipeFds.FirstOrDefault().Value ?? "none";
-        checks.Check(pipeFds.Count == 2 && pipeFds.All(fd => fd.Value == pipe),
-            $"the library opened one pipe (both ends: fds {string.Join(",", pipeFds.Select(fd => fd.Key))} -> {pipe})");
-        var libraryFds = pipeFds.Select(fd => fd.Key).ToList();
+        var channelFds = added.Where(fd => fd.Value.StartsWith("socket:", StringComparison.Ordinal)).ToList();
+        checks.Check(channelFds.Count == 2 && !added.Any(fd => fd.Value.StartsWith("pipe:", StringComparison.Ordinal)),
+            $"the library opened one socket pair and no pipe (new fds: {string.Join(" ", added.Select(fd => $"{fd.Key}->{fd.Value}"))})");
+        var libraryFds = channelFds.Select(fd => fd.Key).ToList();
         checks.Check(libraryFds.Count > 0 && libraryFds.All(fd => ProcFs.IsCloseOnExec(pid, fd)),
-            $"the pipe fds {string.Join(",", libraryFds)} are O_CLOEXEC");
+            $"the channel fds {string.Join(",", libraryFds)} are O_CLOEXEC");
 
         using var child = new HelperProcess("sleep", "30");
         var childFds = ProcFs.Descriptors(child.Id);
-        checks.Check(childFds.Count > 0 && !childFds.Values.Contains(pipe),
+        checks.Check(childFds.Count > 0 && !channelFds.Any(fd => childFds.ContainsValue(fd.Value)),
             $"a spawned child (pid {child.Id}) holds none of them: its fds are {string.Join(" ", childFds.Select(fd => $"{fd.Key}->{fd.Value}"))}");
         HelperProcess.Run("kill", child.Id.ToString()).Dispose();
         checks.Check(child.WaitForExit(TimeSpan.FromSeconds(30)), $"the child {child.Id} ended after kill");
 
-        var holders = ProcFs.Processes().Where(other => other != pid && ProcFs.Descriptors(other).ContainsValue(pipe)).ToList();
-        checks.Check(holders.Count == 0, $"no other process on the machine holds {pipe} (holders: {string.Join(",", holders)})");
+        var holders = ProcFs.Processes().Where(other => other != pid &&
+            channelFds.Any(fd => ProcFs.Descriptors(other).ContainsValue(fd.Value))).ToList();
+        checks.Check(holders.Count == 0, $"no other process on the machine holds them (holders: {string.Join(",", holders)})");
 
-        // Another uid cannot reach the write end through /proc/<pid>/fd (that needs ptrace rights over us).
-        int writeFd = pipeFds.Count == 2 ? pipeFds.Max(fd => fd.Key) : -1;
-        using var intruder = HelperProcess.Run("setpriv", $"--reuid={Nobody}", "--regid=nogroup", "--clear-groups", "sh", "-c",
-            $"printf 'forged-record-forged-record-forged-recor' > /proc/{pid}/fd/{writeFd}");
-        checks.Check(writeFd >= 0 && intruder.ExitCode != 0,
-            $"uid {Nobody} could not open /proc/{pid}/fd/{writeFd} (exit {intruder.ExitCode}: {intruder.Error.Trim()})");
+        // Records never travel through a descriptor, and the wake channel cannot be opened through /proc/<pid>/fd by
+        // anyone: not another uid, and not our own (root here), which could open a pipe there (0.1.0's record pipe).
+        foreach (var fd in libraryFds)
+        {
+            using var intruder = HelperProcess.Run("setpriv", $"--reuid={Nobody}", "--regid=nogroup", "--clear-groups", "sh", "-c",
+                $"printf 'forged-record-forged-record-forged-recor' > /proc/{pid}/fd/{fd}");
+            checks.Check(intruder.ExitCode != 0, $"uid {Nobody} could not open /proc/{pid}/fd/{fd} (exit {intruder.ExitCode}: {intruder.Error.Trim()})");
+            using var sameUid = HelperProcess.Run("sh", "-c", $"printf 'forged-record-forged-record-forged-recor' > /proc/{pid}/fd/{fd}");
+            checks.Check(sameUid.ExitCode != 0, $"our own uid could not open /proc/{pid}/fd/{fd} (exit {sameUid.ExitCode}: {sameUid.Error.Trim()})");
+        }
     }
 
     // Children are reaped by their owner, the runtime, only if its SIGCHLD handler keeps running: a fresh
