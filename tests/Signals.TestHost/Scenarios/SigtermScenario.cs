@@ -12,8 +12,9 @@ internal static class SigtermScenario
         var options = new SubscriptionOptions { ExitBySignalAfterCallback = mode == "exit" };
         using var subscription = SignalEvents.Subscribe(Signal.SIGTERM, e =>
         {
-            Interlocked.Increment(ref ours);
+            // The line first: once `ours` counts, the main thread may print CONTINUING and end the process.
             Report.Line($"CALLBACK {e.Signal.Name} from {e.SenderPid}");
+            Interlocked.Increment(ref ours);
         }, options);
         Report.Line("READY");
         if (!Deadline.Until(() => Volatile.Read(ref ours) > 0))
