@@ -16,8 +16,8 @@ internal static unsafe partial class SigactionRecipe
     private static readonly IntPtr SIG_DFL = 0;
     private static readonly IntPtr SIG_IGN = 1;
 
-    // struct sigaction of glibc on x86-64 and arm64 (musl and other architectures lay it out differently: one
-    // of the things a hand-written P/Invoke gets wrong).
+    // struct sigaction of glibc and musl on x86-64 and arm64. Other architectures lay it out differently (MIPS
+    // puts sa_flags first, 32-bit ones have 4-byte pointers): one of the things a hand-written P/Invoke gets wrong.
     [StructLayout(LayoutKind.Sequential)]
     private struct SigAction
     {
