@@ -1,20 +1,24 @@
 #!/bin/sh
 # native/abi/abi.sh — the C ABI baseline of libsignals (issue 21): the exported functions, their signatures and
 # the layout of every struct they use (signals_record), as abidw (abigail-tools) describes them, in
-# native/abi/libsignals.abi beside this script.
+# native/abi/libsignals.abi beside this script; and the values of the header's numeric #defines (policies,
+# dispositions, codes: compiled into every caller, invisible to abidiff) in native/abi/signals.defines.
 #
 #   native/abi/abi.sh check TWIN SHIPPED   the ctest abi.libsignals: TWIN is build/native/abi/libsignals.so (the
 #                                          same sources built with -g), SHIPPED build/native/lib/libsignals.so
 #   native/abi/abi.sh update [--force]     after ./build.sh build: writes the baseline from build/native
 #
-# check fails when an export was removed, a signature or a struct layout changed, or the soname changed, against
-# the baseline: such a change must raise SIGNALS_SOVERSION (native/CMakeLists.txt) and update the baseline with it.
-# An added export passes and is listed, so the next baseline update records it. update refuses to record an
+# check fails when an export was removed, a signature or a struct layout changed, the soname changed, or a #define
+# was removed or got another value, against the baseline: such a change must raise SIGNALS_SOVERSION
+# (native/CMakeLists.txt) and update the baseline with it. An added export or #define passes and is listed, so
+# the next baseline update records it. update refuses to record an
 # incompatible change under the same soname (--force records it anyway, for a change abidiff flags that you
 # have checked is harmless, e.g. a renamed struct field).
 set -eu
+export LC_ALL=C # one sort order for the baseline and the check
 HERE=$(cd "$(dirname "$0")" && pwd)
 BASELINE=$HERE/libsignals.abi
+DEFINES=$HERE/signals.defines
 HEADERS=$HERE/../include
 ABIDW=${ABIDW:-abidw}
 ABIDIFF=${ABIDIFF:-abidiff}
@@ -36,6 +40,10 @@ compare() {
     exit 2
   fi
   return $status
+}
+
+defines() { # "NAME VALUE" for each numeric #define of the header, sorted
+  grep -E '^#define SIGNALS_[A-Z0-9_]+[[:space:]]+(0x[0-9a-fA-F]+|-?[0-9]+)' "$HEADERS/signals.h" | awk '{ print $2, $3 }' | sort
 }
 
 exports() { # the signals_* functions a library exports, one per line
@@ -62,6 +70,18 @@ check)
   soname() { readelf -d "$1" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'; }
   [ "$(soname "$twin")" = "$(soname "$shipped")" ] || { echo "FAIL: the twin's soname differs from the shipped one" >&2; exit 1; }
 
+  # A #define of the baseline that is gone or has another value (comm -23: lines only in the baseline).
+  defines >"$work/current.defines"
+  changed=$(comm -23 "$DEFINES" "$work/current.defines")
+  if [ -n "$changed" ]; then
+    printf '%s\n' "baseline #defines now gone or different:" "$changed" "now:" "$(comm -13 "$DEFINES" "$work/current.defines")"
+    echo "FAIL: a #define of signals.h was removed or changed its value (native/abi/signals.defines). Callers" \
+      "compiled the old value in: raise SIGNALS_SOVERSION in native/CMakeLists.txt and run native/abi/abi.sh update," \
+      "or put the value back." >&2
+    exit 1
+  fi
+  added_defines=$(comm -13 "$DEFINES" "$work/current.defines")
+
   describe "$twin" >"$work/current.abi"
   if ! compare "$BASELINE" "$work/current.abi" --no-added-syms; then
     cat "$work/report"
@@ -70,9 +90,10 @@ check)
       "run native/abi/abi.sh update; otherwise put the old signature or layout back." >&2
     exit 1
   fi
-  if ! compare "$BASELINE" "$work/current.abi"; then
+  if ! compare "$BASELINE" "$work/current.abi" || [ -n "$added_defines" ]; then
     cat "$work/report"
-    echo "PASS, with additions: exports added since native/abi/libsignals.abi (compatible); record them with" \
+    [ -z "$added_defines" ] || printf '%s\n' "#defines added:" "$added_defines"
+    echo "PASS, with additions: exports or #defines added since the baseline (compatible); record them with" \
       "native/abi/abi.sh update"
   else
     echo "PASS: the C ABI of $(soname "$shipped") matches native/abi/libsignals.abi ($(wc -l <"$work/shipped.exports") exports)"
@@ -93,8 +114,20 @@ update)
       exit 1
     fi
   fi
+  defines >"$work/current.defines"
+  if [ -f "$DEFINES" ] && [ "${2:-}" != --force ] && [ -n "$(comm -23 "$DEFINES" "$work/current.defines")" ]; then
+    old=$(sed -n "1s/.*soname='\([^']*\)'.*/\1/p" "$BASELINE")
+    new=$(sed -n "1s/.*soname='\([^']*\)'.*/\1/p" "$work/current.abi")
+    if [ "$old" = "$new" ]; then
+      comm -23 "$DEFINES" "$work/current.defines" >&2
+      echo "abi: refused: the #defines above were removed or changed under the same soname $new. Raise" \
+        "SIGNALS_SOVERSION in native/CMakeLists.txt, rebuild and run this again (or --force)." >&2
+      exit 1
+    fi
+  fi
   cp "$work/current.abi" "$BASELINE"
-  echo "abi: wrote $BASELINE ($(exports "$twin" | wc -l) exports)"
+  cp "$work/current.defines" "$DEFINES"
+  echo "abi: wrote $BASELINE ($(exports "$twin" | wc -l) exports) and $DEFINES ($(wc -l <"$DEFINES") #defines)"
   ;;
 *)
   echo "usage: $0 check TWIN SHIPPED | update [--force]" >&2
