@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build.sh — the one entry point. Usage: ./build.sh [build|test|demo [ARGS]|bench|stress|pack|clean]
 #   build  (default) native library + generated binding + managed projects, Release, into build/
-#   test   build, then every test suite: native ctest (linux-x64; linux-arm64 under qemu; linux-musl-x64),
+#   test   build, then every test suite: native ctest (linux-x64, with the C ABI check; linux-arm64 under qemu;
+#          linux-musl-x64), the README's verifiable figures (tests/docs),
 #          reliability scenarios (incl. sanitizers), package, NUnit, the meter through dotnet-counters (tests/tools),
 #          demo tests on NativeAOT and arm64 (tests/platforms)
 #   demo   build, then run build/bin/signals-demo with ARGS (default: serve)
@@ -28,7 +29,9 @@ declare -A PACKAGE_FOR=([cmake]=cmake [gcc]=gcc [swig]=swig [make]=make [nm]=bin
   # The other platforms' native libraries (linux-arm64 by cross gcc, run under qemu-user; linux-musl-x64 by
   # musl-gcc) and the check of each packed library's machine and libc.
   [aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu [qemu-aarch64]=qemu-user [musl-gcc]=musl-tools
-  [readelf]=binutils [file]=file)
+  [readelf]=binutils [file]=file
+  # The C ABI check against native/abi/libsignals.abi (ctest abi.libsignals).
+  [abidw]=abigail-tools [abidiff]=abigail-tools)
 
 ensure_packages() {
   if ! command -v dotnet >/dev/null 2>&1; then
@@ -88,6 +91,9 @@ run_tests() {
     log "native suite, $rid"
     ctest --test-dir "$BUILD/native-$rid" --output-on-failure -j "$JOBS"
   done
+  # Figures, package list and paths the README states, against the trees just tested and build.sh itself.
+  log "README figures"
+  tests/docs/check_readme.sh
   if [ -x tests/stress/run.sh ]; then
     # Also the native suite under ASan+UBSan, TSan and valgrind (scenario R6).
     log "reliability scenarios, reduced size"

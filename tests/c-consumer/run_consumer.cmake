@@ -1,6 +1,7 @@
 # Installs the build tree into a fresh prefix, then builds and runs consumer.c against it twice:
 # with find_package(Signals) (Signals::signals) and with pkg-config. Any failure is FATAL_ERROR.
-# Inputs (-D): BUILD_DIR (the tree to install), WORK_DIR (scratch), C_COMPILER; optional TOOLCHAIN_FILE
+# Inputs (-D): BUILD_DIR (the tree to install), WORK_DIR (scratch), C_COMPILER, VERSION (the project's, which
+# find_package asks for: managed/Directory.Build.props); optional TOOLCHAIN_FILE
 # (the build's own) and EMULATOR (a command line that runs the target's programs, e.g. qemu-aarch64 -L ...).
 cmake_minimum_required(VERSION 3.25)
 set(source_dir ${CMAKE_CURRENT_LIST_DIR})
@@ -31,7 +32,8 @@ endforeach()
 
 # 1. find_package(Signals) with the installed prefix only.
 run("configure with find_package" ${CMAKE_COMMAND} -S ${source_dir}/project -B ${WORK_DIR}/cmake-build
-    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_C_COMPILER=${C_COMPILER} ${toolchain} -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_C_COMPILER=${C_COMPILER} ${toolchain} -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+    -DSIGNALS_VERSION=${VERSION})
 run("build with find_package" ${CMAKE_COMMAND} --build ${WORK_DIR}/cmake-build)
 run("run the find_package consumer" ${emulator} ${WORK_DIR}/cmake-build/consumer)
 if(NOT last_output MATCHES "consumer: OK")

@@ -35,6 +35,9 @@ while read -r rid file_machine elf_machine libc; do
     fail "$rid: file(1) says '$description', expected a 64-bit $file_machine shared object"
   machine=$(readelf -h "$asset" | sed -n 's/^ *Machine: *//p')
   grep -q "$elf_machine" <<<"$machine" || fail "$rid: ELF machine is '$machine', expected $elf_machine"
+  # The versioned soname (native/CMakeLists.txt, SIGNALS_SOVERSION): the C ABI's version travels with the file.
+  soname=$(readelf -d "$asset" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+  grep -qE '^libsignals\.so\.[0-9]+$' <<<"$soname" || fail "$rid: SONAME is '$soname', expected libsignals.so.N"
   needed=$(readelf -d "$asset" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
   grep -qxF "$libc" <<<"${needed// /$'\n'}" || fail "$rid: NEEDED is '$needed', expected $libc"
   glibc=$(readelf -V "$asset" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1 || true)
@@ -42,8 +45,8 @@ while read -r rid file_machine elf_machine libc; do
     # musl: nothing from glibc may be asked for, neither its soname nor a versioned glibc symbol.
     grep -qxF libc.so.6 <<<"${needed// /$'\n'}" && fail "$rid: needs glibc's libc.so.6"
     [ -z "$glibc" ] || fail "$rid: needs glibc symbol version $glibc"
-    echo "ok  $rid: $machine, NEEDED $needed(musl)"
+    echo "ok  $rid: $machine, SONAME $soname, NEEDED $needed(musl)"
   else
-    echo "ok  $rid: $machine, NEEDED $needed(glibc, newest symbol version $glibc)"
+    echo "ok  $rid: $machine, SONAME $soname, NEEDED $needed(glibc, newest symbol version $glibc)"
   fi
 done <<<"$expected"
