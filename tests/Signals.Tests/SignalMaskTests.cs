@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Signals.Tests;
 
 /// <summary>pthread_sigmask, sigpending and sigtimedwait on blocked signals, each on a thread of its own.</summary>
@@ -70,6 +72,44 @@ public class SignalMaskTests
             return taken;
         });
         Assert.That(e, Is.Null);
+    }
+
+    // Issue 18, row 14: each EINTR restarted the whole timeout, so a 1 s wait interrupted every 250 ms by a handled
+    // signal returned only once the interruptions stopped. They go on here for up to 20 s, so that wait would take
+    // 20 s; the deadline-based retry returns after the 1 s asked for (10 s allows for a loaded machine).
+    [Test]
+    public void WaitBlockedInterruptedByHandledSignalsStillEndsAtItsTimeout()
+    {
+        var interrupting = Signal.SIGUSR1;
+        using var scope = new SignalScope(interrupting); // ours handles it: a handler runs on the waiting thread
+        var timeout = TimeSpan.FromSeconds(1);
+        int waiterId = 0, interruptions = 0;
+        using var waiting = new ManualResetEventSlim();
+        var waiter = Task.Factory.StartNew(() => OnOwnThread(() =>
+        {
+            SignalMask.Block([Sig]);
+            Volatile.Write(ref waiterId, SignalSender.CurrentThreadId);
+            waiting.Set();
+            var clock = Stopwatch.StartNew();
+            var taken = SignalMask.WaitBlocked([Sig], timeout);
+            var elapsed = clock.Elapsed;
+            SignalMask.Unblock([Sig]);
+            return (taken, elapsed);
+        }), TaskCreationOptions.LongRunning);
+        Assert.That(waiting.Wait(Poll.Deadline), Is.True, "the waiting thread started");
+        var sending = Stopwatch.StartNew();
+        while (!waiter.IsCompleted && sending.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            SignalSender.ThreadKill(Volatile.Read(ref waiterId), interrupting);
+            interruptions++;
+            waiter.Wait(TimeSpan.FromMilliseconds(250));
+        }
+        var (e, waited) = Poll.Result(waiter, "the interrupted wait");
+        Assert.That(e, Is.Null, "nothing sent the blocked signal");
+        Assert.That(interruptions, Is.GreaterThanOrEqualTo(2), "the wait was interrupted while it waited");
+        Assert.That(waited, Is.GreaterThanOrEqualTo(timeout - TimeSpan.FromMilliseconds(20)), "the whole timeout was waited");
+        Assert.That(waited, Is.LessThan(TimeSpan.FromSeconds(10)),
+            $"a 1 s wait returned after {waited.TotalSeconds:0.0} s ({interruptions} interruptions): each EINTR restarted the timeout");
     }
 
     [Test]
