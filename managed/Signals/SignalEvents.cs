@@ -213,7 +213,7 @@ public static class SignalEvents
         var handler = CallbackFailed;
         if (handler is null)
         {
-            Console.Error.WriteLine($"Signals: a callback for {signalEvent.Signal} threw; the dispatcher goes on. {exception}");
+            StandardErrorReport.Write($"a callback for {signalEvent.Signal} threw; the dispatcher goes on.", exception);
             return;
         }
         try
@@ -222,7 +222,7 @@ public static class SignalEvents
         }
         catch (Exception secondary)
         {
-            Console.Error.WriteLine($"Signals: the CallbackFailed handler threw too. {secondary}");
+            StandardErrorReport.Write("the CallbackFailed handler threw too.", secondary);
         }
     }
 
@@ -291,7 +291,7 @@ public static class SignalEvents
         var handler = RepairAbandoned;
         if (handler is null)
         {
-            Console.Error.WriteLine($"Signals: someone keeps overwriting the handler of {signal} ({repairs} repairs within " +
+            StandardErrorReport.Write($"someone keeps overwriting the handler of {signal} ({repairs} repairs within " +
                 $"{window.TotalSeconds:0} s); it is no longer repaired. SignalEvents.CheckTampering() repairs it again.");
             return;
         }
@@ -301,7 +301,7 @@ public static class SignalEvents
         }
         catch (Exception exception)
         {
-            Console.Error.WriteLine($"Signals: the RepairAbandoned handler threw. {exception}");
+            StandardErrorReport.Write("the RepairAbandoned handler threw.", exception);
         }
     }
 

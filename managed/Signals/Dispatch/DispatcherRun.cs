@@ -75,7 +75,7 @@ internal sealed class DispatcherRun
     // Not expected (the pipe is ours and valid while we run); say so, and do not spin on it.
     private static void ReportReadFailure(int errno)
     {
-        Console.Error.WriteLine($"Signals: reading the signal pipe failed (errno {errno}); retrying in 100 ms.");
+        StandardErrorReport.Write($"reading the signal pipe failed (errno {errno}); retrying in 100 ms.");
         Thread.Sleep(100);
     }
 }
