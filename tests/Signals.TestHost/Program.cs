@@ -34,5 +34,6 @@ return args[0] switch
     "dispose-handoff" => DisposeHandOffScenario.Run(),
     "idle-footprint" => IdleFootprintScenario.Run(),
     "stderr-full" => StderrFullScenario.Run(),
+    "descriptors-exhausted" => DescriptorsExhaustedScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };
