@@ -15,7 +15,9 @@ public static class SignalEvents
     /// Whether Signals works in this process: its native library exists for this platform and loaded
     /// (linux-x64, linux-arm64, linux-musl-x64). When false (Windows, macOS, another Linux runtime), every other
     /// member throws <see cref="PlatformNotSupportedException"/> saying why; the runtime's own signal handling
-    /// (e.g. PosixSignalRegistration, Console.CancelKeyPress) is unaffected.
+    /// (e.g. PosixSignalRegistration, Console.CancelKeyPress) is unaffected. A load that failed for a passing reason
+    /// (no free file descriptor, no memory) also gives false, and the use throws <see cref="IOException"/> naming the
+    /// loader's error; it is not remembered: the next call tries to load the library again.
     /// </summary>
     public static bool IsSupported => PlatformSupport.IsSupported;
 

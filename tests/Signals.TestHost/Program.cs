@@ -35,5 +35,6 @@ return args[0] switch
     "idle-footprint" => IdleFootprintScenario.Run(),
     "stderr-full" => StderrFullScenario.Run(),
     "descriptors-exhausted" => DescriptorsExhaustedScenario.Run(),
+    "load-retry" => LoadRetryScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };
