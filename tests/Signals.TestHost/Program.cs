@@ -36,5 +36,6 @@ return args[0] switch
     "stderr-full" => StderrFullScenario.Run(),
     "descriptors-exhausted" => DescriptorsExhaustedScenario.Run(),
     "load-retry" => LoadRetryScenario.Run(),
+    "thread-limit" => ThreadLimitScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };
