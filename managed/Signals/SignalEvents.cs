@@ -23,7 +23,8 @@ public static class SignalEvents
 
     /// <summary>
     /// Raised when a callback throws. The dispatcher keeps running and other subscriptions keep receiving.
-    /// Without a handler here, the exception is written to standard error: never silently swallowed.
+    /// Without a handler here, the exception is written to standard error: never silently swallowed (but a standard
+    /// error that cannot be written, a full disk say, loses the line rather than the dispatcher).
     /// </summary>
     public static event EventHandler<SignalCallbackFailedEventArgs>? CallbackFailed;
 
@@ -76,11 +77,15 @@ public static class SignalEvents
 
     /// <summary>Subscribes a callback to one signal.</summary>
     /// <exception cref="ArgumentException">The signal cannot be handled (the message says why).</exception>
+    /// <exception cref="InvalidOperationException">The dispatcher thread could not be created (the user's thread limit,
+    /// RLIMIT_NPROC, reached): nothing was subscribed, and a later call tries again.</exception>
     public static SignalSubscription Subscribe(Signal signal, Action<SignalEvent> callback, SubscriptionOptions? options = null) =>
         Subscribe([signal], callback, options);
 
     /// <summary>Subscribes a callback to several signals.</summary>
     /// <exception cref="ArgumentException">A signal cannot be handled, or the list is empty.</exception>
+    /// <exception cref="InvalidOperationException">The dispatcher thread could not be created (the user's thread limit,
+    /// RLIMIT_NPROC, reached): nothing was subscribed, and a later call tries again.</exception>
     public static SignalSubscription Subscribe(IEnumerable<Signal> signals, Action<SignalEvent> callback, SubscriptionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(signals);

@@ -19,6 +19,11 @@ namespace Signals;
 /// with <see cref="UseMeterFactory"/> (Signals.Hosting's <c>AddSignals()</c> does), so a listener that enables
 /// every meter of that name never counts a delivery twice.
 /// </para>
+/// <para>
+/// Deliveries never depend on the meter: the first measurement that throws (its assembly could not be loaded at the
+/// first delivery because the process had no free descriptor, or a MeterListener's callback threw) turns the
+/// measurements off for the rest of the process, with one line on standard error.
+/// </para>
 /// </summary>
 public static class SignalsMeter
 {
