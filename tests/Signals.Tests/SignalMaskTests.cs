@@ -83,29 +83,49 @@ public class SignalMaskTests
         var interrupting = Signal.SIGUSR1;
         using var scope = new SignalScope(interrupting); // ours handles it: a handler runs on the waiting thread
         var timeout = TimeSpan.FromSeconds(1);
-        int waiterId = 0, interruptions = 0;
+        int waiterId = 0;
+        SignalEvent? taken = null;
+        var waited = TimeSpan.Zero;
+        Exception? failure = null;
         using var waiting = new ManualResetEventSlim();
-        var waiter = Task.Factory.StartNew(() => OnOwnThread(() =>
+        using var waitReturned = new ManualResetEventSlim();
+        using var sendingStopped = new ManualResetEventSlim();
+        var waiter = new Thread(() =>
         {
-            SignalMask.Block([Sig]);
-            Volatile.Write(ref waiterId, SignalSender.CurrentThreadId);
-            waiting.Set();
-            var clock = Stopwatch.StartNew();
-            var taken = SignalMask.WaitBlocked([Sig], timeout);
-            var elapsed = clock.Elapsed;
-            SignalMask.Unblock([Sig]);
-            return (taken, elapsed);
-        }), TaskCreationOptions.LongRunning);
+            try
+            {
+                SignalMask.Block([Sig]);
+                waiterId = SignalSender.CurrentThreadId;
+                waiting.Set();
+                var clock = Stopwatch.StartNew();
+                taken = SignalMask.WaitBlocked([Sig], timeout);
+                waited = clock.Elapsed;
+                SignalMask.Unblock([Sig]);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            waitReturned.Set();
+            // Alive until the sender has stopped: a thread id that ended could not be sent to (ESRCH).
+            sendingStopped.Wait();
+        });
+        waiter.Start();
         Assert.That(waiting.Wait(Poll.Deadline), Is.True, "the waiting thread started");
+        int interruptions = 0;
         var sending = Stopwatch.StartNew();
-        while (!waiter.IsCompleted && sending.Elapsed < TimeSpan.FromSeconds(20))
+        while (!waitReturned.IsSet && sending.Elapsed < TimeSpan.FromSeconds(20))
         {
-            SignalSender.ThreadKill(Volatile.Read(ref waiterId), interrupting);
+            SignalSender.ThreadKill(waiterId, interrupting);
             interruptions++;
-            waiter.Wait(TimeSpan.FromMilliseconds(250));
+            waitReturned.Wait(TimeSpan.FromMilliseconds(250));
         }
-        var (e, waited) = Poll.Result(waiter, "the interrupted wait");
-        Assert.That(e, Is.Null, "nothing sent the blocked signal");
+        sendingStopped.Set();
+        Assert.That(waitReturned.Wait(Poll.Deadline), Is.True, "the wait returned");
+        Assert.That(waiter.Join(Poll.Deadline), Is.True, "the waiting thread ended");
+        if (failure is not null)
+            throw failure;
+        Assert.That(taken, Is.Null, "nothing sent the blocked signal");
         Assert.That(interruptions, Is.GreaterThanOrEqualTo(2), "the wait was interrupted while it waited");
         Assert.That(waited, Is.GreaterThanOrEqualTo(timeout - TimeSpan.FromMilliseconds(20)), "the whole timeout was waited");
         Assert.That(waited, Is.LessThan(TimeSpan.FromSeconds(10)),
