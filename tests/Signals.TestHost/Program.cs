@@ -37,5 +37,6 @@ return args[0] switch
     "descriptors-exhausted" => DescriptorsExhaustedScenario.Run(),
     "load-retry" => LoadRetryScenario.Run(),
     "thread-limit" => ThreadLimitScenario.Run(),
+    "reader-eagain" => ReaderEagainScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };

@@ -26,6 +26,47 @@ public class StandardErrorFailureTests
     }
 
     [Test]
+    public void AFailedReadReportedToAFullStandardErrorDoesNotEndTheDispatcher()
+    {
+        using var child = TestHostProcess.StartUnder(StderrOnDevFull, "reader-eagain");
+        string ready = child.WaitForLine("READY 1 tid=");
+        string tid = ready["READY 1 tid=".Length..];
+        // strace on the dispatcher thread alone (no -f): its next read(2), the record pipe's once the signal comes,
+        // fails with EAGAIN; the dispatcher reports it and reads again.
+        var start = new System.Diagnostics.ProcessStartInfo("strace")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-qq", "-o", "/dev/null", "-p", tid, "-e", "trace=read", "-e", "inject=read:error=EAGAIN:when=1" })
+            start.ArgumentList.Add(argument);
+        using var strace = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            Poll.Expect(() => TracerOf(child.Pid, tid) == strace.Id, "strace attached to the dispatcher thread");
+            Commands.Kill(child.Pid, Signal.SIGUSR1);
+            child.WaitForLine("READY 2");
+        }
+        finally
+        {
+            if (!strace.HasExited)
+                Commands.Kill(strace.Id, Signal.SIGTERM); // strace detaches and ends
+            Assert.That(strace.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "strace ended");
+        }
+        Commands.Kill(child.Pid, Signal.SIGUSR1);
+        Assert.That(child.WaitForExit(), Is.Zero, $"the process must outlive the failed read and its lost report. {child.Transcript}");
+        Assert.That(child.Line("RECEIVED"), Is.EqualTo("RECEIVED 2"));
+    }
+
+    // The TracerPid of one thread (0 when none), from /proc.
+    private static int TracerOf(int pid, string tid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/task/{tid}/status"))
+            if (line.StartsWith("TracerPid:", StringComparison.Ordinal))
+                return int.Parse(line["TracerPid:".Length..].Trim());
+        return 0;
+    }
+
+    [Test]
     public void AWriterThatThrowsLosesTheReportNotTheDispatcher()
     {
         var sig = Signal.SIGUSR2;
