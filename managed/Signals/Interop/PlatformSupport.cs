@@ -68,6 +68,7 @@ internal static class PlatformSupport
         }
         return _notLinux is { } problem ? new PlatformNotSupportedException(problem) : null;
     }
+
     // A module initializer because the resolver must be in place before the first P/Invoke, whichever of the
     // public types a program touches first; registering it costs nothing and loads nothing.
     [ModuleInitializer]
