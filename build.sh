@@ -26,6 +26,8 @@ OTHER_RIDS="linux-arm64 linux-musl-x64"
 declare -A PACKAGE_FOR=([cmake]=cmake [gcc]=gcc [swig]=swig [make]=make [nm]=binutils [unzip]=unzip
   [pkg-config]=pkg-config [setarch]=util-linux [setpriv]=util-linux [unshare]=util-linux [pkill]=procps
   [valgrind]=valgrind [timeout]=coreutils
+  # The NUnit suite's injected faults (issue 18): strace's -e inject=, prlimit's resource limits.
+  [strace]=strace [prlimit]=util-linux
   # The other platforms' native libraries (linux-arm64 by cross gcc, run under qemu-user; linux-musl-x64 by
   # musl-gcc) and the check of each packed library's machine and libc.
   [aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu [qemu-aarch64]=qemu-user [musl-gcc]=musl-tools

@@ -15,13 +15,16 @@ public static class SignalEvents
     /// Whether Signals works in this process: its native library exists for this platform and loaded
     /// (linux-x64, linux-arm64, linux-musl-x64). When false (Windows, macOS, another Linux runtime), every other
     /// member throws <see cref="PlatformNotSupportedException"/> saying why; the runtime's own signal handling
-    /// (e.g. PosixSignalRegistration, Console.CancelKeyPress) is unaffected.
+    /// (e.g. PosixSignalRegistration, Console.CancelKeyPress) is unaffected. A load that failed for a passing reason
+    /// (no free file descriptor, no memory) also gives false, and the use throws <see cref="IOException"/> naming the
+    /// loader's error; it is not remembered: the next call tries to load the library again.
     /// </summary>
     public static bool IsSupported => PlatformSupport.IsSupported;
 
     /// <summary>
     /// Raised when a callback throws. The dispatcher keeps running and other subscriptions keep receiving.
-    /// Without a handler here, the exception is written to standard error: never silently swallowed.
+    /// Without a handler here, the exception is written to standard error: never silently swallowed (but a standard
+    /// error that cannot be written, a full disk say, loses the line rather than the dispatcher).
     /// </summary>
     public static event EventHandler<SignalCallbackFailedEventArgs>? CallbackFailed;
 
@@ -74,11 +77,15 @@ public static class SignalEvents
 
     /// <summary>Subscribes a callback to one signal.</summary>
     /// <exception cref="ArgumentException">The signal cannot be handled (the message says why).</exception>
+    /// <exception cref="InvalidOperationException">The dispatcher thread could not be created (the user's thread limit,
+    /// RLIMIT_NPROC, reached): nothing was subscribed, and a later call tries again.</exception>
     public static SignalSubscription Subscribe(Signal signal, Action<SignalEvent> callback, SubscriptionOptions? options = null) =>
         Subscribe([signal], callback, options);
 
     /// <summary>Subscribes a callback to several signals.</summary>
     /// <exception cref="ArgumentException">A signal cannot be handled, or the list is empty.</exception>
+    /// <exception cref="InvalidOperationException">The dispatcher thread could not be created (the user's thread limit,
+    /// RLIMIT_NPROC, reached): nothing was subscribed, and a later call tries again.</exception>
     public static SignalSubscription Subscribe(IEnumerable<Signal> signals, Action<SignalEvent> callback, SubscriptionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(signals);
@@ -217,7 +224,7 @@ public static class SignalEvents
         var handler = CallbackFailed;
         if (handler is null)
         {
-            Console.Error.WriteLine($"Signals: a callback for {signalEvent.Signal} threw; the dispatcher goes on. {exception}");
+            StandardErrorReport.Write($"a callback for {signalEvent.Signal} threw; the dispatcher goes on.", exception);
             return;
         }
         try
@@ -226,7 +233,7 @@ public static class SignalEvents
         }
         catch (Exception secondary)
         {
-            Console.Error.WriteLine($"Signals: the CallbackFailed handler threw too. {secondary}");
+            StandardErrorReport.Write("the CallbackFailed handler threw too.", secondary);
         }
     }
 
@@ -295,7 +302,7 @@ public static class SignalEvents
         var handler = RepairAbandoned;
         if (handler is null)
         {
-            Console.Error.WriteLine($"Signals: someone keeps overwriting the handler of {signal} ({repairs} repairs within " +
+            StandardErrorReport.Write($"someone keeps overwriting the handler of {signal} ({repairs} repairs within " +
                 $"{window.TotalSeconds:0} s); it is no longer repaired. SignalEvents.CheckTampering() repairs it again.");
             return;
         }
@@ -305,7 +312,7 @@ public static class SignalEvents
         }
         catch (Exception exception)
         {
-            Console.Error.WriteLine($"Signals: the RepairAbandoned handler threw. {exception}");
+            StandardErrorReport.Write("the RepairAbandoned handler threw.", exception);
         }
     }
 

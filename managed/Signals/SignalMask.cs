@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Signals.Interop;
 
 namespace Signals;
@@ -34,14 +35,17 @@ public static class SignalMask
 
     /// <summary>
     /// sigtimedwait: takes one of <paramref name="signals"/> (which must be blocked on this thread) off the
-    /// pending set; null after <paramref name="timeout"/>.
+    /// pending set; null after <paramref name="timeout"/>. A handler that runs on this thread meanwhile does not
+    /// lengthen the wait: it goes on for the time left, not for the whole timeout again.
     /// </summary>
     public static SignalEvent? WaitBlocked(IEnumerable<Signal> signals, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(signals);
         SignalEvents.ValidateTimeout(timeout);
         var list = SignalEvents.Validate(signals, nameof(signals));
-        long nanoseconds = timeout == Timeout.InfiniteTimeSpan ? -1 : timeout.Ticks * 100;
+        bool infinite = timeout == Timeout.InfiniteTimeSpan;
+        long started = Stopwatch.GetTimestamp();
+        long nanoseconds = infinite ? -1 : timeout.Ticks * 100;
         var record = default(NativeRecord);
         while (true)
         {
@@ -50,8 +54,13 @@ public static class SignalMask
                 return new SignalEvent(record);
             if (result == -NativeResult.EAGAIN)
                 return null;
-            if (result != -NativeResult.EINTR) // a handler ran on this thread: wait again
+            if (result != -NativeResult.EINTR)
                 NativeResult.Check(result, $"Waiting for {string.Join(", ", list)}");
+            // A handler ran on this thread (EINTR): wait again, for what is left of the timeout. Restarting the
+            // whole timeout made a 1 s wait interrupted every 250 ms never end while the interruptions went on.
+            // Once nothing is left, one more zero wait still takes a signal that is already pending.
+            if (!infinite)
+                nanoseconds = Math.Max(0, (timeout - Stopwatch.GetElapsedTime(started)).Ticks * 100);
         }
     }
 

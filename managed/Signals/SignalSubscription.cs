@@ -145,7 +145,7 @@ public sealed class SignalSubscription : IDisposable
         }
         else
         {
-            Console.Error.WriteLine($"Signals: dropped {signalEvent}: the sender is not allowed by this subscription's sender policy.");
+            StandardErrorReport.Write($"dropped {signalEvent}: the sender is not allowed by this subscription's sender policy.");
         }
     }
 

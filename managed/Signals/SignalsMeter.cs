@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Signals.Dispatch;
 
 namespace Signals;
@@ -17,6 +18,11 @@ namespace Signals;
 /// (its <see cref="Meter.Scope"/> is null) until a host attaches the meter of its <see cref="IMeterFactory"/>
 /// with <see cref="UseMeterFactory"/> (Signals.Hosting's <c>AddSignals()</c> does), so a listener that enables
 /// every meter of that name never counts a delivery twice.
+/// </para>
+/// <para>
+/// Deliveries never depend on the meter: the first measurement that throws (its assembly could not be loaded at the
+/// first delivery because the process had no free descriptor, or a MeterListener's callback threw) turns the
+/// measurements off for the rest of the process, with one line on standard error.
 /// </para>
 /// </summary>
 public static class SignalsMeter
@@ -71,8 +77,59 @@ public static class SignalsMeter
 
     internal static KeyValuePair<string, object?> Tag(Signal signal) => new("signal", signal.Name);
 
+    // The measurements, made from the dispatcher and from callbacks' threads. Each goes through a guard: a meter that
+    // fails (its assembly failing to load at the first delivery when descriptors have run out, a MeterListener that
+    // throws) turns the metrics off with one report (MeterFailure) and never reaches the delivery. The guard reads no
+    // static field of this type, and the work is in a method of its own, so that this type's own initialisation
+    // error is raised inside the guard.
+
     /// <summary>Called by the dispatcher once per event, before the subscriptions.</summary>
     internal static void Dispatched(in SignalEvent signalEvent)
+    {
+        if (MeterFailure.IsOff)
+            return;
+        try { MeasureDispatched(signalEvent); }
+        catch (Exception exception) { MeterFailure.TurnOff(exception); }
+    }
+
+    /// <summary>Called just before a callback starts.</summary>
+    internal static void CallbackStarting(in SignalEvent signalEvent)
+    {
+        if (MeterFailure.IsOff)
+            return;
+        try { MeasureCallbackStarting(signalEvent); }
+        catch (Exception exception) { MeterFailure.TurnOff(exception); }
+    }
+
+    /// <summary>A subscription's sender policy dropped a delivery.</summary>
+    internal static void RejectedDelivery(in SignalEvent signalEvent)
+    {
+        if (MeterFailure.IsOff)
+            return;
+        try { MeasureRejected(signalEvent); }
+        catch (Exception exception) { MeterFailure.TurnOff(exception); }
+    }
+
+    /// <summary>A callback (or its hand-off) threw.</summary>
+    internal static void CallbackFailed(Signal signal)
+    {
+        if (MeterFailure.IsOff)
+            return;
+        try { MeasureCallbackFailed(signal); }
+        catch (Exception exception) { MeterFailure.TurnOff(exception); }
+    }
+
+    /// <summary>Our handler was reinstalled over a SIG_DFL or SIG_IGN someone put there.</summary>
+    internal static void TamperRepaired(Signal signal)
+    {
+        if (MeterFailure.IsOff)
+            return;
+        try { MeasureTamperRepaired(signal); }
+        catch (Exception exception) { MeterFailure.TurnOff(exception); }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MeasureDispatched(in SignalEvent signalEvent)
     {
         var instruments = Current;
         instruments.Deliveries.Add(signalEvent.Count, Tag(signalEvent.Signal));
@@ -80,21 +137,21 @@ public static class SignalsMeter
             instruments.Coalesced.Add(signalEvent.Count, Tag(signalEvent.Signal));
     }
 
-    /// <summary>Called just before a callback starts.</summary>
-    internal static void CallbackStarting(in SignalEvent signalEvent)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MeasureCallbackStarting(in SignalEvent signalEvent)
     {
         var latency = Current.CallbackLatency;
         if (latency.Enabled)
             latency.Record(signalEvent.Age.TotalMilliseconds, Tag(signalEvent.Signal));
     }
 
-    /// <summary>A subscription's sender policy dropped a delivery.</summary>
-    internal static void RejectedDelivery(in SignalEvent signalEvent) =>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MeasureRejected(in SignalEvent signalEvent) =>
         Current.Rejected.Add(signalEvent.Count, Tag(signalEvent.Signal));
 
-    /// <summary>A callback (or its hand-off) threw.</summary>
-    internal static void CallbackFailed(Signal signal) => Current.CallbackFailures.Add(1, Tag(signal));
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MeasureCallbackFailed(Signal signal) => Current.CallbackFailures.Add(1, Tag(signal));
 
-    /// <summary>Our handler was reinstalled over a SIG_DFL or SIG_IGN someone put there.</summary>
-    internal static void TamperRepaired(Signal signal) => Current.TamperRepairs.Add(1, Tag(signal));
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MeasureTamperRepaired(Signal signal) => Current.TamperRepairs.Add(1, Tag(signal));
 }

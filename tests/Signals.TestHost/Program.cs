@@ -34,5 +34,10 @@ return args[0] switch
     "dispose-handoff" => DisposeHandOffScenario.Run(),
     "atomic-dispose" => AtomicDisposeScenario.Run(mode: Arg(1)),
     "idle-footprint" => IdleFootprintScenario.Run(),
+    "stderr-full" => StderrFullScenario.Run(),
+    "descriptors-exhausted" => DescriptorsExhaustedScenario.Run(),
+    "load-retry" => LoadRetryScenario.Run(),
+    "thread-limit" => ThreadLimitScenario.Run(),
+    "reader-eagain" => ReaderEagainScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };

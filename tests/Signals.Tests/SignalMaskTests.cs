@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Signals.Tests;
 
 /// <summary>pthread_sigmask, sigpending and sigtimedwait on blocked signals, each on a thread of its own.</summary>
@@ -70,6 +72,64 @@ public class SignalMaskTests
             return taken;
         });
         Assert.That(e, Is.Null);
+    }
+
+    // Issue 18, row 14: each EINTR restarted the whole timeout, so a 1 s wait interrupted every 250 ms by a handled
+    // signal returned only once the interruptions stopped. They go on here for up to 20 s, so that wait would take
+    // 20 s; the deadline-based retry returns after the 1 s asked for (10 s allows for a loaded machine).
+    [Test]
+    public void WaitBlockedInterruptedByHandledSignalsStillEndsAtItsTimeout()
+    {
+        var interrupting = Signal.SIGUSR1;
+        using var scope = new SignalScope(interrupting); // ours handles it: a handler runs on the waiting thread
+        var timeout = TimeSpan.FromSeconds(1);
+        int waiterId = 0;
+        SignalEvent? taken = null;
+        var waited = TimeSpan.Zero;
+        Exception? failure = null;
+        using var waiting = new ManualResetEventSlim();
+        using var waitReturned = new ManualResetEventSlim();
+        using var sendingStopped = new ManualResetEventSlim();
+        var waiter = new Thread(() =>
+        {
+            try
+            {
+                SignalMask.Block([Sig]);
+                waiterId = SignalSender.CurrentThreadId;
+                waiting.Set();
+                var clock = Stopwatch.StartNew();
+                taken = SignalMask.WaitBlocked([Sig], timeout);
+                waited = clock.Elapsed;
+                SignalMask.Unblock([Sig]);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            waitReturned.Set();
+            // Alive until the sender has stopped: a thread id that ended could not be sent to (ESRCH).
+            sendingStopped.Wait();
+        });
+        waiter.Start();
+        Assert.That(waiting.Wait(Poll.Deadline), Is.True, "the waiting thread started");
+        int interruptions = 0;
+        var sending = Stopwatch.StartNew();
+        while (!waitReturned.IsSet && sending.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            SignalSender.ThreadKill(waiterId, interrupting);
+            interruptions++;
+            waitReturned.Wait(TimeSpan.FromMilliseconds(250));
+        }
+        sendingStopped.Set();
+        Assert.That(waitReturned.Wait(Poll.Deadline), Is.True, "the wait returned");
+        Assert.That(waiter.Join(Poll.Deadline), Is.True, "the waiting thread ended");
+        if (failure is not null)
+            throw failure;
+        Assert.That(taken, Is.Null, "nothing sent the blocked signal");
+        Assert.That(interruptions, Is.GreaterThanOrEqualTo(2), "the wait was interrupted while it waited");
+        Assert.That(waited, Is.GreaterThanOrEqualTo(timeout - TimeSpan.FromMilliseconds(20)), "the whole timeout was waited");
+        Assert.That(waited, Is.LessThan(TimeSpan.FromSeconds(10)),
+            $"a 1 s wait returned after {waited.TotalSeconds:0.0} s ({interruptions} interruptions): each EINTR restarted the timeout");
     }
 
     [Test]

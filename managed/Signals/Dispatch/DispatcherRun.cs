@@ -30,7 +30,26 @@ internal sealed class DispatcherRun
     /// <summary>Whether this run is still the one that should be reading.</summary>
     internal bool IsActive => !_stopping && _thread.IsAlive;
 
-    internal void Start() => _thread.Start();
+    /// <summary>
+    /// Starts the thread, or throws InvalidOperationException that says the dispatcher thread could not be created
+    /// and why. The runtime reports a failed pthread_create as a bare OutOfMemoryException, while the usual cause is
+    /// clone(2)'s EAGAIN: the user's RLIMIT_NPROC (processes and threads of the uid) or kernel.threads-max reached.
+    /// Called before anything is installed, so a failure leaves no subscription and no action behind.
+    /// </summary>
+    internal void Start()
+    {
+        try
+        {
+            _thread.Start();
+        }
+        catch (OutOfMemoryException exception)
+        {
+            throw new InvalidOperationException($"Signals could not start its dispatcher thread (\"{SignalDispatcher.ThreadName}\"): " +
+                "the system refused to create a thread (clone: EAGAIN, the limit of processes and threads for this user, " +
+                "RLIMIT_NPROC, or kernel.threads-max reached, or no memory for its stack). Nothing was subscribed; a later " +
+                "Subscribe tries again.", exception);
+        }
+    }
 
     /// <summary>Asks the thread to end after its current batch, and wakes it if it sleeps in read(2).</summary>
     internal void RequestStop()
@@ -75,7 +94,7 @@ internal sealed class DispatcherRun
     // Not expected (the pipe is ours and valid while we run); say so, and do not spin on it.
     private static void ReportReadFailure(int errno)
     {
-        Console.Error.WriteLine($"Signals: reading the signal pipe failed (errno {errno}); retrying in 100 ms.");
+        StandardErrorReport.Write($"reading the signal pipe failed (errno {errno}); retrying in 100 ms.");
         Thread.Sleep(100);
     }
 }

@@ -82,7 +82,7 @@ internal static class SignalDispatcher
         {
             // Deliver reports callback and hand-off failures itself; this is for anything else, so that one
             // record never ends the dispatcher (and with it the process).
-            Console.Error.WriteLine($"Signals: dispatching a record of signal {record.Signo} failed; the dispatcher goes on. {exception}");
+            StandardErrorReport.Write($"dispatching a record of signal {record.Signo} failed; the dispatcher goes on.", exception);
         }
         Interlocked.Increment(ref _dispatched);
     }
@@ -127,7 +127,7 @@ internal static class SignalDispatcher
     {
         Interlocked.Increment(ref _droppedRecords);
         if (Interlocked.Exchange(ref _dropReported, 1) == 0)
-            Console.Error.WriteLine($"Signals: dropped a record with signal number {record.Signo} that our handler did not write; " +
+            StandardErrorReport.Write($"dropped a record with signal number {record.Signo} that our handler did not write; " +
                 "later ones are only counted (SignalEvents.DroppedRecords).");
     }
 

@@ -120,7 +120,7 @@ internal static class TamperGuard
         }
         catch (Exception exception)
         {
-            Console.Error.WriteLine($"Signals: the periodic tamper check failed; it runs again within 200 ms. {exception.Message}");
+            StandardErrorReport.Write($"the periodic tamper check failed; it runs again within 200 ms. {exception.Message}");
             repaired = true;
         }
         Native.SignalsCheckDone(repaired ? 1 : 0);

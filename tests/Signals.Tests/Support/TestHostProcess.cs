@@ -25,17 +25,25 @@ internal sealed class TestHostProcess : IDisposable
     /// <summary>Every line read so far, in order.</summary>
     public IReadOnlyList<string> Lines => _seen;
 
-    public static TestHostProcess Start(params string[] arguments)
+    public static TestHostProcess Start(params string[] arguments) => StartUnder([], arguments);
+
+    /// <summary>
+    /// The same, started through <paramref name="wrapper"/> (a command that ends by exec'ing its arguments, such
+    /// as <c>prlimit --nofile=N</c>, <c>setpriv ...</c> or <c>sh -c 'exec "$@" 2&gt;/dev/full' sh</c>), so that
+    /// <see cref="Pid"/> is still the .NET process.
+    /// </summary>
+    public static TestHostProcess StartUnder(string[] wrapper, params string[] arguments)
     {
         string host = Path.Combine(AppContext.BaseDirectory, "Signals.TestHost.dll");
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        var start = new ProcessStartInfo("env")
+        var command = wrapper.Concat(["env", "--default-signal=INT,QUIT,TERM,USR1,USR2", dotnet, host]).Concat(arguments).ToArray();
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--default-signal=INT,QUIT,TERM,USR1,USR2", dotnet, host }.Concat(arguments))
+        foreach (var argument in command.Skip(1))
             start.ArgumentList.Add(argument);
         var process = new Process { StartInfo = start };
         var child = new TestHostProcess(process);

@@ -1,0 +1,102 @@
+namespace Signals.Tests.Faults;
+
+/// <summary>
+/// Issue 18, row 12: the dispatcher wrote its reports to Console.Error unguarded, so a standard error that fails
+/// (ENOSPC: a full disk, /dev/full) turned the first report into an exception out of the dispatcher thread, and the
+/// process aborted (134). Every report now goes through one guard that loses the line, never the dispatcher.
+/// </summary>
+[TestFixture, NonParallelizable]
+public class StandardErrorFailureTests
+{
+    // Standard error on /dev/full: every write(2) to it fails with ENOSPC.
+    private static readonly string[] StderrOnDevFull = ["sh", "-c", "exec \"$@\" 2>/dev/full", "sh"];
+
+    [Test]
+    public void ReportsToAFullStandardErrorDoNotEndTheDispatcher()
+    {
+        using var child = TestHostProcess.StartUnder(StderrOnDevFull, "stderr-full");
+        for (int n = 1; n <= 2; n++)
+        {
+            child.WaitForLine($"READY {n}");
+            Commands.Kill(child.Pid, Signal.SIGUSR1);
+        }
+        Assert.That(child.WaitForExit(), Is.Zero, $"the process must outlive its failed reports. {child.Transcript}");
+        Assert.That(child.Line("COUNTS"), Is.EqualTo("COUNTS thrown=2 rejected=2 counted=2"),
+            "each delivery reached the throwing callback, the rejecting policy and the counter");
+    }
+
+    [Test]
+    public void AFailedReadReportedToAFullStandardErrorDoesNotEndTheDispatcher()
+    {
+        using var child = TestHostProcess.StartUnder(StderrOnDevFull, "reader-eagain");
+        string ready = child.WaitForLine("READY 1 tid=");
+        string tid = ready["READY 1 tid=".Length..];
+        // strace on the dispatcher thread alone (no -f): its next read(2), the record pipe's once the signal comes,
+        // fails with EAGAIN; the dispatcher reports it and reads again.
+        var start = new System.Diagnostics.ProcessStartInfo("strace")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-qq", "-o", "/dev/null", "-p", tid, "-e", "trace=read", "-e", "inject=read:error=EAGAIN:when=1" })
+            start.ArgumentList.Add(argument);
+        using var strace = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            Poll.Expect(() => TracerOf(child.Pid, tid) == strace.Id, "strace attached to the dispatcher thread");
+            Commands.Kill(child.Pid, Signal.SIGUSR1);
+            child.WaitForLine("READY 2");
+        }
+        finally
+        {
+            if (!strace.HasExited)
+                Commands.Kill(strace.Id, Signal.SIGTERM); // strace detaches and ends
+            Assert.That(strace.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "strace ended");
+        }
+        Commands.Kill(child.Pid, Signal.SIGUSR1);
+        Assert.That(child.WaitForExit(), Is.Zero, $"the process must outlive the failed read and its lost report. {child.Transcript}");
+        Assert.That(child.Line("RECEIVED"), Is.EqualTo("RECEIVED 2"));
+    }
+
+    // The TracerPid of one thread (0 when none), from /proc.
+    private static int TracerOf(int pid, string tid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/task/{tid}/status"))
+            if (line.StartsWith("TracerPid:", StringComparison.Ordinal))
+                return int.Parse(line["TracerPid:".Length..].Trim());
+        return 0;
+    }
+
+    [Test]
+    public void AWriterThatThrowsLosesTheReportNotTheDispatcher()
+    {
+        var sig = Signal.SIGUSR2;
+        using var scope = new SignalScope(sig);
+        var previous = Console.Error;
+        Console.SetError(new ThrowingWriter());
+        try
+        {
+            long lostBefore = Signals.Dispatch.StandardErrorReport.LostLines;
+            int calls = 0;
+            using var thrower = SignalEvents.Subscribe(sig, _ =>
+            {
+                Interlocked.Increment(ref calls);
+                throw new InvalidTimeZoneException("reported to a writer that throws");
+            });
+            for (int n = 1; n <= 2; n++)
+            {
+                SignalSender.Kill(Environment.ProcessId, sig);
+                Poll.Expect(() => Volatile.Read(ref calls) == n, $"delivery {n}");
+            }
+            Poll.Expect(() => Signals.Dispatch.StandardErrorReport.LostLines - lostBefore == 2, "both reports counted as lost");
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+    }
+
+    private sealed class ThrowingWriter : StringWriter
+    {
+        public override void WriteLine(string? value) => throw new IOException("No space left on device");
+    }
+}
