@@ -83,22 +83,6 @@ public static class SignalsMeter
     // static field of this type, and the work is in a method of its own, so that this type's own initialisation
     // error is raised inside the guard.
 
-    /// <summary>
-    /// Called by the dispatcher thread before its first wait: loads the meter (its assembly, the instruments) ahead
-    /// of the first delivery, so that the first signal's callback does not wait for it, and a meter that cannot
-    /// load is turned off here, not in the middle of a delivery. Never throws.
-    /// </summary>
-    internal static void Prepare()
-    {
-        if (MeterFailure.IsOff)
-            return;
-        try { LoadInstruments(); }
-        catch (Exception exception) { MeterFailure.TurnOff(exception); }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LoadInstruments() => _ = Current;
-
     /// <summary>Called by the dispatcher once per event, before the subscriptions.</summary>
     internal static void Dispatched(in SignalEvent signalEvent)
     {
