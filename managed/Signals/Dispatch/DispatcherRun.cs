@@ -60,9 +60,9 @@ internal sealed class DispatcherRun
 
     /// <summary>
     /// Waits for the thread to end. Never call it on that thread, nor with the Gate held (a callback in
-    /// flight may be waiting for the Gate). Wakes it again now and then: between its last look at the stop
-    /// flag and its next read(2) the pipe may have been closed and made anew (the read re-creates it
-    /// lazily, or a new run did), so the first wake may have gone into the old pipe.
+    /// flight may be waiting for the Gate). Wakes it again now and then: a wake that comes between its last
+    /// look at the stop flag and the start of its next wait is not seen by that wait (only a wake during a
+    /// wait ends it), and the wake channel may have been closed and made anew meanwhile.
     /// </summary>
     internal void Join()
     {
@@ -77,7 +77,7 @@ internal sealed class DispatcherRun
         while (!_stopping)
         {
             // Sleeps until records arrive; does the clean tamper checks itself (native/src/check_schedule.c),
-            // so an idle process runs none of this loop. 0 for a wake (RequestStop), a closed pipe, or a check
+            // so an idle process runs none of this loop. 0 for a wake (RequestStop), a closed channel, or a check
             // that found something for TamperGuard to repair.
             int count = Native.SignalsReadWaitChecked(ref records[0], records.Length);
             for (int i = 0; i < count; i++)
@@ -91,10 +91,10 @@ internal sealed class DispatcherRun
         }
     }
 
-    // Not expected (the pipe is ours and valid while we run); say so, and do not spin on it.
+    // Not expected (the ring and the channel are ours); say so, and do not spin on it.
     private static void ReportReadFailure(int errno)
     {
-        StandardErrorReport.Write($"reading the signal pipe failed (errno {errno}); retrying in 100 ms.");
+        StandardErrorReport.Write($"reading signal records failed (errno {errno}); retrying in 100 ms.");
         Thread.Sleep(100);
     }
 }

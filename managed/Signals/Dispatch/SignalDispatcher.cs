@@ -35,7 +35,7 @@ internal static class SignalDispatcher
     {
         if (_current is { IsActive: true })
             return;
-        NativeResult.Check(Native.SignalsInit(), "Creating the signal pipe");
+        NativeResult.Check(Native.SignalsInit(), "Creating the signal wake channel");
         var run = new DispatcherRun();
         run.Start();
         _current = run;

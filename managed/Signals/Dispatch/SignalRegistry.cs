@@ -71,7 +71,7 @@ internal static class SignalRegistry
     /// <summary>
     /// Ends everything in one hold of the Gate, so that no Subscribe can fall between the steps: every
     /// subscription is removed and marked disposed, the dispatcher run is told to stop, and the native side
-    /// restores every action and closes the pipe. Returns the stopped run, for the caller to join after
+    /// restores every action and closes the wake channel. Returns the stopped run, for the caller to join after
     /// the Gate is released (a callback in flight may be waiting for the Gate; joining while holding it
     /// was a deadlock). A Subscribe after this starts a fresh run.
     /// </summary>

@@ -17,7 +17,7 @@ internal sealed class SignalsInstruments
     {
         Meter = meter;
         Deliveries = meter.CreateCounter<long>("signals.deliveries", "{delivery}", "Signal deliveries dispatched (a coalesced event counts as its Count).");
-        Coalesced = meter.CreateCounter<long>("signals.coalesced", "{delivery}", "Deliveries that reached the dispatcher coalesced (their details lost to a full pipe).");
+        Coalesced = meter.CreateCounter<long>("signals.coalesced", "{delivery}", "Deliveries that reached the dispatcher coalesced (their details lost to a full record ring).");
         Rejected = meter.CreateCounter<long>("signals.rejected", "{delivery}", "Deliveries dropped by a subscription's sender policy.");
         CallbackFailures = meter.CreateCounter<long>("signals.callback_failures", "{failure}", "Callbacks (or hand-offs) that threw.");
         TamperRepairs = meter.CreateCounter<long>("signals.tamper_repairs", "{repair}", "Handlers reinstalled where someone put SIG_DFL or SIG_IGN over ours.");
