@@ -21,10 +21,15 @@ static int is_ours(const struct sigaction *action)
     return (action->sa_flags & SA_SIGINFO) && action->sa_sigaction == signals_handler;
 }
 
+static void *function_of(const struct sigaction *action)
+{
+    return (action->sa_flags & SA_SIGINFO) ? (void *)action->sa_sigaction : (void *)action->sa_handler;
+}
+
 /* SIG_DFL or SIG_IGN: a disposition with no function to chain to. */
 static int is_builtin(const struct sigaction *action)
 {
-    void *function = (action->sa_flags & SA_SIGINFO) ? (void *)action->sa_sigaction : (void *)action->sa_handler;
+    void *function = function_of(action);
     return function == (void *)SIG_DFL || function == (void *)SIG_IGN;
 }
 
@@ -44,6 +49,7 @@ static void save_previous_locked(struct signals_slot *slot, const struct sigacti
         __atomic_store_n(&to[word], from[word], __ATOMIC_RELAXED);
     atomic_store_explicit(&spare->version, version + 2, memory_order_release);
     atomic_store(&slot->previous_reset_spent, 0);
+    atomic_store(&slot->previous_went_above, 0);
     atomic_store(&slot->previous_index, (int)(spare - slot->previous));
 }
 
@@ -53,16 +59,38 @@ static struct sigaction saved_previous_locked(struct signals_slot *slot)
     return slot->previous[atomic_load(&slot->previous_index)].action;
 }
 
+static struct sigaction default_action(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    return action;
+}
+
 /* Called with `lock` held. The saved previous action as it stands now: an SA_RESETHAND action that the
  * handler already chained to once is SIG_DFL, as the kernel would have made it. */
 static struct sigaction current_previous_locked(struct signals_slot *slot)
 {
     struct sigaction previous = saved_previous_locked(slot);
-    if ((previous.sa_flags & SA_RESETHAND) && atomic_load(&slot->previous_reset_spent) && !is_builtin(&previous)) {
-        memset(&previous, 0, sizeof previous);
-        previous.sa_handler = SIG_DFL;
-    }
+    if ((previous.sa_flags & SA_RESETHAND) && atomic_load(&slot->previous_reset_spent) && !is_builtin(&previous))
+        previous = default_action();
     return previous;
+}
+
+/* Called with `lock` held, ours on top. Stale previous: the saved action is a handler whose owner has removed
+ * it by putting back ours, which it had saved when it installed itself over ours. Putting that handler back
+ * would leave it on top while its owner thinks it gone; the owner's next install would then save the
+ * handler as its own previous action, and each delivery would call it from itself until the stack overflows
+ * (stress R8, seed 1235066599: System.Native's handler, five workers). Two ways to know it:
+ *  - its handler was seen above ours since we saved it (previous_went_above), and now ours is on top;
+ *  - the slot is forgotten (policy 0) with a function saved: our last act was a restore that put that
+ *    function on top, and only an owner that saved ours, i.e. that function's, can have put ours back.
+ * What lies beneath such a pair is unknown (each saved the other): the default action stands in for it. */
+static int previous_is_stale_locked(struct signals_slot *slot)
+{
+    struct sigaction previous = saved_previous_locked(slot);
+    return !is_builtin(&previous) &&
+           (atomic_load(&slot->previous_went_above) || atomic_load(&slot->policy) == 0);
 }
 
 /* Called with `lock` held. */
@@ -78,6 +106,10 @@ static int restore_locked(int signo)
         /* Someone replaced us: theirs stays. If they chain to us, we only pass through. */
         atomic_store(&slot->policy, SIGNALS_POLICY_PASSTHROUGH);
         return 1;
+    }
+    if (previous_is_stale_locked(slot)) {
+        struct sigaction none = default_action();
+        save_previous_locked(slot, &none);
     }
     struct sigaction previous = current_previous_locked(slot);
     if (sigaction(signo, &previous, NULL) != 0)
@@ -153,13 +185,15 @@ static void our_action(int signo, struct sigaction *ours, const struct sigaction
 }
 
 /* Who is on top decides what an install does (docs/design.md, "Chaining rules"):
- *  - ours is on top: only the policy changes, the saved previous action stays. (On a forgotten slot,
- *    ours is on top because someone put back an action they had saved from us; the saved action is
- *    then what set_builtin or restore left there, the best knowledge of what lies beneath);
+ *  - ours is on top: only the policy changes, the saved previous action stays, unless it is stale (see
+ *    previous_is_stale_locked): then SIG_DFL stands in for it. (On a forgotten slot, ours is on top because
+ *    someone put back an action they had saved from us; a builtin saved there is what set_builtin or
+ *    restore left, the best knowledge of what lies beneath);
  *  - the slot is live (our handler was installed and never restored) and a function handler is on
  *    top: it was installed after ours and is the one that calls ours, so it stays on top and our saved
  *    previous action stays; only the policy changes. Saving it as our previous instead would close a
- *    cycle (ours -> theirs -> ours), which is how issue 10 overflowed the stack;
+ *    cycle (ours -> theirs -> ours), which is how issue 10 overflowed the stack. If that handler is our
+ *    saved previous action itself, its owner installed it again over ours: noted (previous_went_above);
  *  - otherwise nothing of ours is reachable (never installed, restored, forgotten by set_builtin, or
  *    SIG_DFL/SIG_IGN put over ours): a fresh install saves what is there and puts ours on top. */
 int signals_install(int signo, int policy)
@@ -174,9 +208,17 @@ int signals_install(int signo, int policy)
     struct sigaction current;
     if (result == 0)
         result = sigaction(signo, NULL, &current);
-    if (result == 0 && (is_ours(&current) ||
-                        (signals_policy_live(atomic_load(&slot->policy)) && !is_builtin(&current)))) {
-        atomic_store(&slot->policy, policy); /* ours, or a handler above ours: only the policy changes */
+    if (result == 0 && is_ours(&current)) {
+        if (previous_is_stale_locked(slot)) {
+            struct sigaction none = default_action();
+            save_previous_locked(slot, &none);
+        }
+        atomic_store(&slot->policy, policy);
+    } else if (result == 0 && signals_policy_live(atomic_load(&slot->policy)) && !is_builtin(&current)) {
+        struct sigaction previous = saved_previous_locked(slot);
+        if (function_of(&current) == function_of(&previous))
+            atomic_store(&slot->previous_went_above, 1);
+        atomic_store(&slot->policy, policy); /* a handler above ours: only the policy changes */
     } else if (result == 0) {
         save_previous_locked(slot, &current);
         atomic_store(&slot->policy, policy); /* published before the handler can run */

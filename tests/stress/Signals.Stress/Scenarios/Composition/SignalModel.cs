@@ -18,6 +18,10 @@ namespace Signals.Stress.Scenarios.Composition;
 /// back on top (the runner calls SignalEvents.CheckTampering after the steps that can tamper).</item>
 /// <item>System.Native installs its handler when the first registration of a signal is created (saving what is
 /// there) and puts that saved action back, unconditionally, when the last one is disposed.</item>
+/// <item>A stale saved action is never put back (issue 18, stress seed 1235066599): when ours' saved action is a
+/// handler function that the library saw above ours since (an install while it was on top, or a delivery that
+/// found it on top when ours chained to it), or ours is found back on top of a forgotten slot with a function
+/// saved, that function's owner has put ours back and removed itself: SIG_DFL stands in for it.</item>
 /// </list>
 /// </summary>
 internal sealed class SignalModel(Signal signal)
@@ -37,6 +41,9 @@ internal sealed class SignalModel(Signal signal)
     public long ForeignMin { get; private set; }
     public long ForeignMax { get; private set; }
 
+    /// <summary>The library saw ours' saved function above ours (native: previous_went_above).</summary>
+    public bool SavedWentAbove { get; private set; }
+
     public bool RuntimeInstalled { get; set; }
     public ChainNode RuntimeOrigin { get; set; }
 
@@ -53,9 +60,30 @@ internal sealed class SignalModel(Signal signal)
 
     private bool OursHandles => Slot == OursSlot.Active && !IsChild && Subscriptions.Any(s => s.Policy == SignalPolicy.Handle);
 
+    private static bool IsFunction(ChainNode node) => node is ChainNode.Foreign or ChainNode.Runtime;
+
+    private void SaveOurs(ChainNode node)
+    {
+        OursSaved = node;
+        SavedWentAbove = false;
+    }
+
+    /// <summary>
+    /// What signals_install does with the saved action, on every subscription change while ours is installed: a
+    /// stale one (see the class summary) becomes SIG_DFL; its function seen on top of a live slot is noted.
+    /// </summary>
+    private void InstallSeesChain()
+    {
+        if (Top == ChainNode.Ours && IsFunction(OursSaved) && (SavedWentAbove || Slot == OursSlot.None))
+            SaveOurs(ChainNode.Default);
+        else if (Slot != OursSlot.None && IsFunction(Top) && Top == OursSaved)
+            SavedWentAbove = true;
+    }
+
     public void Add(LiveSubscription subscription)
     {
         Subscriptions.Add(subscription);
+        InstallSeesChain();
         if (Slot == OursSlot.Active)
             return;
         if (Slot != OursSlot.None && Reaches(ChainNode.Ours))
@@ -75,25 +103,34 @@ internal sealed class SignalModel(Signal signal)
         if (Top == ChainNode.Ours)
         {
             // A forgotten slot that someone put back on top (System.Native restoring the action it had saved
-            // from us after a set-default): only the policy changes, the saved action (the builtin one set
-            // then) stays (docs/design.md, "Chaining rules").
+            // from us after a set-default): only the policy changes; the saved action stays if it is a builtin
+            // one, and a function saved there became SIG_DFL above (docs/design.md, "Chaining rules").
             Slot = OursSlot.Active;
             return;
         }
-        OursSaved = Top;
+        SaveOurs(Top);
         Top = ChainNode.Ours;
         Slot = OursSlot.Active;
     }
 
+    /// <summary>signals_restore with ours on top: the saved action, or SIG_DFL for a stale one.</summary>
+    private void RestoreOurs()
+    {
+        Top = IsFunction(OursSaved) && SavedWentAbove ? ChainNode.Default : OursSaved;
+        Slot = OursSlot.None;
+    }
+
     public void Remove(LiveSubscription subscription)
     {
-        if (!Subscriptions.Remove(subscription) || Subscriptions.Count > 0)
+        if (!Subscriptions.Remove(subscription))
             return;
-        if (Top == ChainNode.Ours)
+        if (Subscriptions.Count > 0)
         {
-            Top = OursSaved;
-            Slot = OursSlot.None;
+            InstallSeesChain();
+            return;
         }
+        if (Top == ChainNode.Ours)
+            RestoreOurs();
         else
         {
             Slot = OursSlot.PassThrough;
@@ -106,7 +143,7 @@ internal sealed class SignalModel(Signal signal)
             Remove(handler);
         Handler = null;
         Top = ignored ? ChainNode.Ignored : ChainNode.Default;
-        OursSaved = Top; // signals_set_builtin: the slot forgets its saved action, which becomes the builtin one
+        SaveOurs(Top); // signals_set_builtin: the slot forgets its saved action, which becomes the builtin one
         Slot = OursSlot.None;
         Diverged = false;
     }
@@ -196,7 +233,7 @@ internal sealed class SignalModel(Signal signal)
     {
         if (Slot != OursSlot.Active || Top is not (ChainNode.Default or ChainNode.Ignored))
             return;
-        OursSaved = Top;
+        SaveOurs(Top);
         Top = ChainNode.Ours;
     }
 
@@ -207,10 +244,7 @@ internal sealed class SignalModel(Signal signal)
             Remove(subscription);
         Handler = null;
         if (Slot != OursSlot.None && Top == ChainNode.Ours)
-        {
-            Top = OursSaved;
-            Slot = OursSlot.None;
-        }
+            RestoreOurs();
     }
 
     /// <summary>Walks the chain from the top, as a delivery would (a node seen twice ends it: a re-entry guard).</summary>
@@ -270,6 +304,9 @@ internal sealed class SignalModel(Signal signal)
                     above = false;
                     break;
             }
+            if (node == ChainNode.Ours && Slot != OursSlot.None && !OursHandles && count > 0 && IsFunction(OursSaved) && OursSaved == Top)
+                SavedWentAbove = true; // the handler's chain_to_previous finds it on top
+
             if (!Next(node, out node))
                 break;
         }
