@@ -78,14 +78,25 @@ internal static class FirstUse
     /// <summary>
     /// A cold process: the first SignalEvents.Subscribe (or PosixSignalRegistration.Create) of SIGUSR2, then
     /// "ready"; each delivery is answered on the FIFO with the callback's first clock reading. The first one
-    /// pays for whatever the delivery path still loads or compiles on its first use.
+    /// pays for whatever the delivery path still loads or compiles on its first use. Diagnostics (profile.md):
+    /// "ours-phases" also writes to stderr, per delivery, the handler's clock reading (SignalEvent.Timestamp)
+    /// and the callback's, so send → handler → callback can be told apart; "ours-meter-first" runs SignalsMeter's
+    /// static constructor (the meter the dispatcher counts into) before subscribing.
     /// </summary>
     public static int FirstSignal(string mode, string ackFifo)
     {
         using var ack = new AckChannel(ackFifo);
+        if (mode == "ours-meter-first")
+            RuntimeHelpers.RunClassConstructor(typeof(SignalsMeter).TypeHandle);
         using IDisposable subscription = mode switch
         {
-            "ours" => SignalEvents.Subscribe(Signal.SIGUSR2, _ => ack.AcknowledgeTime(Stopwatch.GetTimestamp())),
+            "ours" or "ours-meter-first" => SignalEvents.Subscribe(Signal.SIGUSR2, _ => ack.AcknowledgeTime(Stopwatch.GetTimestamp())),
+            "ours-phases" => SignalEvents.Subscribe(Signal.SIGUSR2, e =>
+            {
+                long now = Stopwatch.GetTimestamp();
+                ack.AcknowledgeTime(now);
+                Console.Error.WriteLine($"first-signal handler_ns={e.Timestamp} callback_ns={now}");
+            }),
             "psr" => PosixSignalRegistration.Create((PosixSignal)Signal.SIGUSR2.Number, context =>
             {
                 long now = Stopwatch.GetTimestamp();
