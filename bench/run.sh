@@ -11,7 +11,7 @@ TOOLS=$BUILD/native/bench
 OUT=$BUILD/bench/managed
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-for tool in pingpong_sender flood_sender isolated_sender paced_sender recv_selfpipe recv_sigwait recv_signalfd recv_libsignals handler_cost; do
+for tool in pingpong_sender flood_sender isolated_sender paced_sender recv_selfpipe recv_ring recv_sigwait recv_signalfd recv_libsignals handler_cost; do
   if [ ! -x "$TOOLS/$tool" ]; then
     echo "error: $TOOLS/$tool is missing: run ./build.sh build first (or ./build.sh bench)" >&2
     exit 1

@@ -6,7 +6,8 @@
  *
  * The reader thread runs the loop of managed/Signals/Dispatch/SignalDispatcher.cs, call for call: all
  * signals blocked, then signals_read_wait(records, 256, -1) (sleep in read(2); no spin, the default) forever. SIGUSR1
- * is acknowledged one by one; the flood signal as the burst total the sender puts in si_value.
+ * is acknowledged one by one; SIGUSR2 (isolated signals) with the reader's clock reading when it takes the
+ * record, as recv_selfpipe does; the flood signal as the burst total the sender puts in si_value.
  *
  * IDLE_THREADS extra threads sleep in pause() without blocking signals, as a .NET process's runtime
  * threads do: the kernel hands a process-directed signal to a thread that has none pending, so under a
@@ -43,6 +44,12 @@ static void *dispatcher(void *unused)
                 bench_write_all(ack_fd, "a", 1);
                 continue;
             }
+            if (records[i].signo == SIGUSR2) {
+                int64_t now = bench_now_ns();
+                atomic_fetch_add(&received, 1);
+                bench_write_all(ack_fd, &now, sizeof now);
+                continue;
+            }
             flood_count += records[i].coalesced ? records[i].coalesced : 1;
             if (!records[i].coalesced)
                 flood_total = (uint64_t)records[i].value;
@@ -74,7 +81,8 @@ int main(int argc, char **argv)
     }
     ack_fd = bench_open_fifo(argv[1]);
     flood_signo = atoi(argv[2]);
-    if (signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE) != 0 || signals_install(flood_signo, SIGNALS_POLICY_HANDLE) != 0)
+    if (signals_install(SIGUSR1, SIGNALS_POLICY_HANDLE) != 0 || signals_install(SIGUSR2, SIGNALS_POLICY_HANDLE) != 0 ||
+        signals_install(flood_signo, SIGNALS_POLICY_HANDLE) != 0)
         return 2;
     pthread_t thread;
     for (int i = 0; argc == 4 && i < atoi(argv[3]); i++)

@@ -1,7 +1,7 @@
 /*
  * recv_selfpipe — the floor: the least a self-pipe design can do.
  *
- *   recv_selfpipe ACK_FIFO FLOOD_SIGNO
+ *   recv_selfpipe ACK_FIFO FLOOD_SIGNO [IDLE_THREADS]
  *
  * SIGUSR1's handler writes one byte ('p') into a non-blocking pipe; a reader thread reads it and writes
  * the one-byte acknowledgement. The flood signal's handler counts atomically, remembers the burst total
@@ -10,6 +10,10 @@
  * once the count reaches the total. SIGUSR2 (the isolated-signal row) writes 'i'; the reader answers it
  * with its CLOCK_MONOTONIC reading right after read(2) returned (8 bytes). stdin/stdout: the control
  * protocol of bench_common.h.
+ *
+ * IDLE_THREADS extra threads sleep in pause() without blocking signals, as a .NET process's runtime threads
+ * do: under a flood the kernel spreads the deliveries over every such thread and wakes each one, so the
+ * suite compares a .NET receiver with this floor at the same thread count as well.
  */
 #include "bench_common.h" /* first: it defines _GNU_SOURCE */
 
@@ -70,12 +74,20 @@ static void *reader(void *unused)
     }
 }
 
+static void *idle_thread(void *unused)
+{
+    (void)unused;
+    for (;;)
+        pause();
+    return NULL;
+}
+
 static uint64_t received_count(void) { return atomic_load(&received); }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: recv_selfpipe ACK_FIFO FLOOD_SIGNO\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: recv_selfpipe ACK_FIFO FLOOD_SIGNO [IDLE_THREADS]\n");
         return 2;
     }
     ack_fd = bench_open_fifo(argv[1]);
@@ -89,6 +101,9 @@ int main(int argc, char **argv)
         return 2;
 
     pthread_t thread;
+    for (int i = 0; argc == 4 && i < atoi(argv[3]); i++)
+        if (pthread_create(&thread, NULL, idle_thread, NULL) != 0)
+            return 2;
     if (pthread_create(&thread, NULL, reader, NULL) != 0)
         return 2;
     bench_control_loop(received_count);

@@ -8,6 +8,8 @@ namespace Signals.Bench.Receivers;
 /// The first use in a cold process: one process per sample, which times its very first SignalEvents.Subscribe
 /// (or PosixSignalRegistration.Create, for comparison) for SIGHUP, SIGTERM and SIGUSR1, prints the
 /// milliseconds and exits. "ours-phases" splits ours into what it is made of (diagnostic, profile.md).
+/// <see cref="FirstSignal"/> is the first delivery instead: a cold process subscribes, says ready, and answers
+/// the first SIGUSR2 with the time at the start of its callback (isolated_sender times it from the send).
 /// </summary>
 internal static class FirstUse
 {
@@ -71,6 +73,47 @@ internal static class FirstUse
         GC.KeepAlive(second);
         GC.KeepAlive(supported);
         return $"load_assembly={Ms(loadAssembly)} load_library={Ms(library)} signal_statics={Ms(load)} subscribe={Ms(subscribe)} second_subscribe={Ms(again)}";
+    }
+
+    /// <summary>
+    /// A cold process: the first SignalEvents.Subscribe (or PosixSignalRegistration.Create) of SIGUSR2, then
+    /// "ready"; each delivery is answered on the FIFO with the callback's first clock reading. The first one
+    /// pays for whatever the delivery path still loads or compiles on its first use. Diagnostics (profile.md):
+    /// "ours-phases" also writes to stderr, per delivery, the handler's clock reading (SignalEvent.Timestamp)
+    /// and the callback's, so send → handler → callback can be told apart; "ours-meter-first" runs SignalsMeter's
+    /// static constructor (the meter the dispatcher counts into) before subscribing.
+    /// </summary>
+    public static int FirstSignal(string mode, string ackFifo)
+    {
+        using var ack = new AckChannel(ackFifo);
+        if (mode == "ours-meter-first")
+            RuntimeHelpers.RunClassConstructor(typeof(SignalsMeter).TypeHandle);
+        using IDisposable subscription = mode switch
+        {
+            "ours" or "ours-meter-first" => SignalEvents.Subscribe(Signal.SIGUSR2, _ => ack.AcknowledgeTime(Stopwatch.GetTimestamp())),
+            "ours-phases" => SignalEvents.Subscribe(Signal.SIGUSR2, e =>
+            {
+                long now = Stopwatch.GetTimestamp();
+                ack.AcknowledgeTime(now);
+                Console.Error.WriteLine($"first-signal handler_ns={e.Timestamp} callback_ns={now}");
+            }),
+            "psr" => PosixSignalRegistration.Create((PosixSignal)Signal.SIGUSR2.Number, context =>
+            {
+                long now = Stopwatch.GetTimestamp();
+                context.Cancel = true;
+                ack.AcknowledgeTime(now);
+            }),
+            _ => throw new ArgumentException($"unknown first-signal mode '{mode}'"),
+        };
+        Console.Out.WriteLine("ready");
+        Console.Out.Flush();
+        while (Console.In.ReadLine() is not null)
+        {
+            // the control protocol: nothing to report; end of stdin ends the process
+            Console.Out.WriteLine("ok");
+            Console.Out.Flush();
+        }
+        return 0;
     }
 
     private static string Ms(double ms) => ms.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);

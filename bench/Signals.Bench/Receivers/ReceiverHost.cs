@@ -10,12 +10,20 @@ internal sealed class ReceiverHost
     private long _deliveries;
     private long _markDeliveries;
     private long _markProcessBytes;
+    private long _lastDeliveryTimestamp; // Stopwatch (CLOCK_MONOTONIC ns); only receivers that call DeliveredAt set it
 
     // Written only by callbacks on the one dispatcher thread; read by "stats" after the rounds are over.
     private volatile bool _threadMarkRequested;
     private long _threadMarkBytes = -1, _threadMarkDeliveries, _threadLastBytes, _threadLastDeliveries;
 
     public void Delivered(int count) => Interlocked.Add(ref _deliveries, count);
+
+    /// <summary>One delivery, and its time: for a receiver that cannot acknowledge a flood's total (FloodRow).</summary>
+    public void DeliveredAt(long timestamp)
+    {
+        Volatile.Write(ref _lastDeliveryTimestamp, timestamp);
+        Interlocked.Increment(ref _deliveries);
+    }
 
     /// <summary>
     /// Called at the start of each callback on the dispatcher thread: the bytes that thread allocated
@@ -55,7 +63,7 @@ internal sealed class ReceiverHost
                 long threadBytes = _threadMarkBytes < 0 ? -1 : _threadLastBytes - _threadMarkBytes;
                 Console.Out.WriteLine($"stats received={deliveries} process_bytes={processBytes} " +
                     $"process_deliveries={deliveries - _markDeliveries} thread_bytes={threadBytes} " +
-                    $"thread_deliveries={_threadLastDeliveries - _threadMarkDeliveries}");
+                    $"thread_deliveries={_threadLastDeliveries - _threadMarkDeliveries} last_ns={Volatile.Read(ref _lastDeliveryTimestamp)}");
             }
             else
             {

@@ -34,6 +34,16 @@ internal static class ReceiverModes
             }),
         ],
         ["psr-term"] = (ack, host) => [PosixSignalRegistrationOn(PosixSignal.SIGTERM, ack, host)],
+        // The flood signal through .NET's own API: it cannot see si_value (the burst's total), so it only
+        // counts, with the time of each delivery (callbacks run on the thread pool, so possibly in parallel).
+        ["psr-flood"] = (ack, host) =>
+        [
+            PosixSignalRegistration.Create((PosixSignal)FloodSignal.Number, context =>
+            {
+                context.Cancel = true;
+                host.DeliveredAt(Stopwatch.GetTimestamp());
+            }),
+        ],
     };
 
     public static IEnumerable<string> Names => Modes.Keys;

@@ -10,7 +10,7 @@ namespace Signals.Bench.Suite;
 /// probe, so that whatever else the machine is doing at a given moment hits every row alike. A first round
 /// warms everything up and is not recorded; then come the measured rounds, then the idle window (every
 /// receiver, and three idle processes holding handlers, measured from /proc while nothing is sent), then
-/// the cold-process first-use timings.
+/// the cold-process first-use timings and first deliveries.
 /// </summary>
 internal static class BenchSuite
 {
@@ -49,6 +49,7 @@ internal static class BenchSuite
             }
 
             var selfPipe = StartCWith("c-selfpipe", "recv_selfpipe", flood.ToString(CultureInfo.InvariantCulture));
+            var ring = StartCWith("c-ring", "recv_ring", flood.ToString(CultureInfo.InvariantCulture));
             var sigwait = StartCWith("c-sigwait", "recv_sigwait");
             var libsignalsLoop = StartCWith("c-libsignals", "recv_libsignals", flood.ToString(CultureInfo.InvariantCulture));
             // About as many idle threads that take signals as a .NET process has (12 in the demo, more with a busy ThreadPool).
@@ -60,12 +61,14 @@ internal static class BenchSuite
             var psrTerm = StartDotnet("psr-term");
             var oursTerm = StartDotnet("ours-term");
             var oursSpin = StartDotnet("ours-spin50");
+            var psrFlood = StartDotnet("psr-flood");
             // Started now, so they have settled (JIT, tamper checks backed off) by the idle window after the rounds.
             var idleProcesses = new[] { StartIdle("bare"), StartIdle("psr"), StartIdle("ours") };
 
             var latency = new List<LatencyRow>
             {
                 new("C self-pipe, reader thread (floor)", selfPipe, usr1),
+                new("C ring + wake-only socket (second floor)", ring, usr1),
                 new("C sigwaitinfo thread", sigwait, usr1),
                 new("ours: Subscribe callback (dispatcher)", oursCallback, usr1),
                 new("ours: WaitAsync loop", oursWaitAsync, usr1),
@@ -77,7 +80,9 @@ internal static class BenchSuite
             var floods = new List<FloodRow>
             {
                 new("C self-pipe + atomic counter", selfPipe, flood),
+                new("C ring + wake-only socket", ring, flood),
                 new("ours: Subscribe callback", oursCallback, flood),
+                new(".NET PosixSignalRegistration (counts only; callbacks on the thread pool)", psrFlood, flood, acknowledges: false),
                 new("diagnostic: C + libsignals, the dispatcher's loop", libsignalsLoop, flood),
                 new("diagnostic: the same + 14 idle threads that take signals (like .NET's)", libsignalsThreads, flood),
             };
@@ -85,6 +90,7 @@ internal static class BenchSuite
             var isolated = new List<IsolatedRow>
             {
                 new("C self-pipe, reader thread (floor)", selfPipe, isolatedSignal),
+                new("C ring + wake-only socket (second floor)", ring, isolatedSignal),
                 new("C signalfd thread", signalfd, isolatedSignal),
                 new(".NET PosixSignalRegistration", psrUsr1, isolatedSignal),
                 new("ours: Subscribe callback (dispatcher)", oursCallback, isolatedSignal),
@@ -94,25 +100,33 @@ internal static class BenchSuite
             foreach (int rate in new[] { 1000, 10_000 })
             {
                 cpuRows.Add(new("C self-pipe + atomic counter (floor)", selfPipe, flood, rate));
+                cpuRows.Add(new("C ring + wake-only socket (second floor)", ring, flood, rate));
                 cpuRows.Add(new("ours: Subscribe callback (dispatcher)", oursCallback, flood, rate));
                 cpuRows.Add(new("diagnostic: ours with DispatcherSpin = 50 µs", oursSpin, flood, rate));
             }
             var handlerCost = new HandlerCostRow();
-            var dotnetReceivers = new[] { oursCallback, oursWaitAsync, psrUsr1, psrTerm, oursTerm };
+            var dotnetReceivers = new[] { oursCallback, oursWaitAsync, psrUsr1, psrTerm, oursTerm, psrFlood };
 
             Console.Error.WriteLine($"bench: warm-up round ({machine.Cores} cores, load {machine.LoadAverage})");
             RunRound(0, record: false, Math.Max(1000, options.Samples / 2));
+            // The floor at our receiver's thread count, counted once the warm-up is over (a .NET process starts
+            // threads that end a few seconds later): its main thread and reader, and idle threads for the rest.
+            int oursThreads = ProcStats.Read(oursCallback.Pid).Threads;
+            var selfPipeSameThreads = StartCWith("c-selfpipe-threads", "recv_selfpipe", flood.ToString(CultureInfo.InvariantCulture),
+                Math.Max(0, oursThreads - 2).ToString(CultureInfo.InvariantCulture));
+            floods.Insert(1, new($"C self-pipe + atomic counter, {oursThreads} threads (as many as ours)", selfPipeSameThreads, flood));
             foreach (var receiver in dotnetReceivers)
                 Control(receiver, "mark");
             for (int round = 1; round <= options.Rounds; round++)
             {
-                Console.Error.WriteLine($"bench: round {round}/{options.Rounds} ({clock.Elapsed.TotalSeconds:F0} s)");
+                Console.Error.WriteLine($"bench: round {round}/{options.Rounds} ({clock.Elapsed.TotalSeconds:F0} s, load {MachineInfo.Load()})");
                 RunRound(round, record: true, options.Samples);
             }
             // After the rounds: every process has been up for minutes, its tamper checks backed off and its code tiered up.
             var idle = MeasureIdle(options, receivers, idleProcesses, cpuRows);
             var allocations = dotnetReceivers.ToDictionary(receiver => receiver.Name, receiver => Tool.Fields(Control(receiver, "stats")));
             var firstUse = MeasureFirstUse(options);
+            var firstSignal = MeasureFirstSignal(options, scratch);
 
             var report = new Report(options, machine, latency, floods, handlerCost, allocations, clock.Elapsed)
             {
@@ -120,6 +134,7 @@ internal static class BenchSuite
                 Cpu = cpuRows,
                 Idle = idle,
                 FirstUse = firstUse,
+                FirstSignal = firstSignal,
             };
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
             File.WriteAllText(options.Output, report.Markdown(withBenchLines: true));
@@ -183,6 +198,31 @@ internal static class BenchSuite
             {
                 string output = Tool.RunChecked(fileName, [.. prefix, "first-use", mode]);
                 list.Add(double.Parse(output.Trim(), CultureInfo.InvariantCulture));
+            }
+        }
+        return times;
+    }
+
+    /// <summary>
+    /// Cold processes, alternating: from sending the first SIGUSR2 after the first Subscribe (or
+    /// PosixSignalRegistration.Create) to the start of its callback, in microseconds (isolated_sender, one sample).
+    /// </summary>
+    private static Dictionary<string, List<double>> MeasureFirstSignal(BenchOptions options, string scratch)
+    {
+        Console.Error.WriteLine($"bench: first delivery in {options.FirstUseRuns} cold processes each");
+        var (fileName, prefix) = SelfCommand();
+        var times = new Dictionary<string, List<double>> { ["ours"] = [], ["psr"] = [] };
+        string output = Path.Combine(scratch, "first-signal.bin");
+        for (int run = 0; run < options.FirstUseRuns; run++)
+        {
+            foreach (var (mode, list) in times)
+            {
+                string fifo = MakeFifo(scratch, $"first-signal-{mode}-{run}");
+                using var receiver = ReceiverProcess.Start("first-signal-" + mode, fifo, fileName, [.. prefix, "first-signal", mode, fifo]);
+                Tool.RunChecked(Path.Combine(options.Tools, "isolated_sender"), receiver.Pid.ToString(CultureInfo.InvariantCulture),
+                    Signal.SIGUSR2.Number.ToString(CultureInfo.InvariantCulture), fifo, "1",
+                    run.ToString(CultureInfo.InvariantCulture), output);
+                list.Add(BitConverter.ToInt64(File.ReadAllBytes(output)) / 1000.0);
             }
         }
         return times;

@@ -9,14 +9,13 @@ namespace Signals.Bench.Suite;
 /// </summary>
 internal sealed class IsolatedRow(string title, ReceiverProcess receiver, int signalNumber)
 {
-    private readonly List<long> _latenciesNs = [];
-    private bool _sorted;
+    private readonly RoundSamples _samples = new();
 
     public string Title { get; } = title;
     public ReceiverProcess Receiver { get; } = receiver;
     public int Failures { get; private set; }
     public string? LastFailure { get; private set; }
-    public int Count => _latenciesNs.Count;
+    public int Count => _samples.Count;
 
     public void RunRound(BenchOptions options, string scratch, int round, int samples, bool record)
     {
@@ -32,23 +31,9 @@ internal sealed class IsolatedRow(string title, ReceiverProcess receiver, int si
             return;
         }
         if (record)
-        {
-            _latenciesNs.AddRange(MemoryMarshal.Cast<byte, long>(File.ReadAllBytes(output)));
-            _sorted = false;
-        }
+            _samples.Add(MemoryMarshal.Cast<byte, long>(File.ReadAllBytes(output)));
     }
 
-    /// <summary>The q-quantile in microseconds (nearest rank), or NaN without samples.</summary>
-    public double PercentileUs(double q)
-    {
-        if (_latenciesNs.Count == 0)
-            return double.NaN;
-        if (!_sorted)
-        {
-            _latenciesNs.Sort();
-            _sorted = true;
-        }
-        int rank = (int)Math.Ceiling(q * _latenciesNs.Count);
-        return _latenciesNs[Math.Clamp(rank - 1, 0, _latenciesNs.Count - 1)] / 1000.0;
-    }
+    /// <summary>The q-quantile in microseconds: the median over the rounds of each round's (nearest rank); NaN without samples.</summary>
+    public double PercentileUs(double q) => _samples.PercentileUs(q);
 }

@@ -6,13 +6,13 @@ namespace Signals.Bench.Suite;
 /// <summary>One ping-pong row: a receiver, the signal sent to it, and the round trips gathered over the rounds.</summary>
 internal sealed class LatencyRow(string title, ReceiverProcess receiver, int signalNumber)
 {
-    private readonly List<long> _roundTripsNs = [];
+    private readonly RoundSamples _samples = new();
 
     public string Title { get; } = title;
     public ReceiverProcess Receiver { get; } = receiver;
     public int Failures { get; private set; }
     public string? LastFailure { get; private set; }
-    public int Count => _roundTripsNs.Count;
+    public int Count => _samples.Count;
 
     /// <summary>Runs the separate sender process for one round; keeps the samples when <paramref name="record"/>.</summary>
     public void RunRound(BenchOptions options, string scratch, int samples, bool record)
@@ -30,22 +30,9 @@ internal sealed class LatencyRow(string title, ReceiverProcess receiver, int sig
             return;
         }
         if (record)
-            _roundTripsNs.AddRange(MemoryMarshal.Cast<byte, long>(File.ReadAllBytes(output)));
+            _samples.Add(MemoryMarshal.Cast<byte, long>(File.ReadAllBytes(output)));
     }
 
-    /// <summary>The q-quantile in microseconds (nearest rank), or NaN without samples.</summary>
-    public double PercentileUs(double q)
-    {
-        if (_roundTripsNs.Count == 0)
-            return double.NaN;
-        if (!_sorted)
-        {
-            _roundTripsNs.Sort();
-            _sorted = true;
-        }
-        int rank = (int)Math.Ceiling(q * _roundTripsNs.Count);
-        return _roundTripsNs[Math.Clamp(rank - 1, 0, _roundTripsNs.Count - 1)] / 1000.0;
-    }
-
-    private bool _sorted;
+    /// <summary>The q-quantile in microseconds: the median over the rounds of each round's (nearest rank); NaN without samples.</summary>
+    public double PercentileUs(double q) => _samples.PercentileUs(q);
 }

@@ -11,4 +11,13 @@ internal static class Statistics
         int middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
+
+    /// <summary>The q-quantile of sorted values (nearest rank), or NaN for none.</summary>
+    public static double Percentile(IReadOnlyList<long> sorted, double q)
+    {
+        if (sorted.Count == 0)
+            return double.NaN;
+        int rank = (int)Math.Ceiling(q * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
 }
