@@ -31,7 +31,7 @@ public static class SignalsMeter
     public const string Name = "Signals";
 
     // The static meter, used whenever no factory's meter is attached. Never disposed: the dispatcher is process-wide too.
-    private static readonly SignalsInstruments Default = new(new Meter(Name));
+    private static readonly SignalsInstruments Default = CreateDefault();
 
     // Live attachments, oldest first; guarded by itself. The newest one is the current meter.
     private static readonly List<MeterAttachment> Attachments = [];
@@ -92,10 +92,20 @@ public static class SignalsMeter
         catch (Exception exception) { MeterFailure.TurnOff(exception); }
     }
 
-    /// <summary>Called just before a callback starts.</summary>
+    private static SignalsInstruments CreateDefault()
+    {
+        var instruments = new SignalsInstruments(new Meter(Name));
+        MeterFailure.MarkLoaded();
+        return instruments;
+    }
+
+    /// <summary>
+    /// Called just before a callback starts. Nothing to record before the meter exists: no listener can have
+    /// enabled an instrument not yet made (so the first delivery's callback never waits for the meter to load).
+    /// </summary>
     internal static void CallbackStarting(in SignalEvent signalEvent)
     {
-        if (MeterFailure.IsOff)
+        if (MeterFailure.IsOff || !MeterFailure.IsLoaded)
             return;
         try { MeasureCallbackStarting(signalEvent); }
         catch (Exception exception) { MeterFailure.TurnOff(exception); }

@@ -290,14 +290,17 @@ static int ring_has_records_locked(void)
 
 /* --- waiting ------------------------------------------------------------------------------------------ */
 
-/* Called with read_lock held. Sets SO_RCVTIMEO when it differs from the wanted timeout by more than a
- * sixteenth (a wait that ends a little early just loops). 0 ms means no timeout. */
+/* Called with read_lock held. Sets SO_RCVTIMEO only when it differs from the wanted timeout by more than a
+ * sixteenth either way (plus a millisecond): the dispatcher's timeout shrinks with every wait as the next
+ * tamper check nears, and setting it each time cost a system call per signal (bench/results/profile.md). A
+ * wait that ends a little early just loops; one that ends up to a sixteenth late delays a tamper check that
+ * much. 0 ms means no timeout. */
 static void set_receive_timeout_locked(int fd, int64_t timeout_ms)
 {
     int64_t current = receive_timeout_ms;
-    int64_t slack = timeout_ms / 16;
+    int64_t slack = timeout_ms / 16 + 1;
     if (current >= 0 && ((timeout_ms == 0 && current == 0) ||
-                         (timeout_ms > 0 && current > 0 && current <= timeout_ms && current >= timeout_ms - slack)))
+                         (timeout_ms > 0 && current > 0 && current >= timeout_ms - slack && current <= timeout_ms + slack)))
         return;
     struct timeval value = {(time_t)(timeout_ms / 1000), (suseconds_t)(timeout_ms % 1000) * 1000};
     receive_timeout_ms = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value) == 0 ? timeout_ms : -1;

@@ -8,7 +8,17 @@ namespace Signals.Dispatch;
 internal static class MeterFailure
 {
     private static volatile bool _off;
+    private static volatile bool _loaded;
     private static int _reported;
+
+    /// <summary>
+    /// True once the meter exists (its assembly loaded, its instruments made). Kept here, not in SignalsMeter,
+    /// so that asking does not load it: the dispatcher measures its first delivery after the callbacks, and the
+    /// first signal's callback does not wait for the metrics assembly (bench: first_signal, 48 ms → 1 ms).
+    /// </summary>
+    internal static bool IsLoaded => _loaded;
+
+    internal static void MarkLoaded() => _loaded = true;
 
     /// <summary>True once a measurement threw: nothing is measured for the rest of the process.</summary>
     internal static bool IsOff => _off;

@@ -71,10 +71,16 @@ internal static class SignalDispatcher
         try
         {
             var signalEvent = new SignalEvent(record);
-            SignalsMeter.Dispatched(signalEvent);
+            // Counted before the callbacks once the meter exists; the first delivery of a process is counted
+            // after them, so that its callback does not wait for the meter to load (it then loads here).
+            bool countFirst = MeterFailure.IsLoaded;
+            if (countFirst)
+                SignalsMeter.Dispatched(signalEvent);
             bool taken = false;
             foreach (var subscription in SignalRegistry.For(record.Signo))
                 taken |= subscription.Deliver(signalEvent);
+            if (!countFirst)
+                SignalsMeter.Dispatched(signalEvent);
             if (!taken && record.IsHandled)
                 HandOnToCurrentAction(signalEvent);
         }
