@@ -82,7 +82,7 @@ static struct sigaction current_previous_locked(struct signals_slot *slot)
  * would leave it on top while its owner thinks it gone; the owner's next install would then save the
  * handler as its own previous action, and each delivery would call it from itself until the stack overflows
  * (stress R8, seed 1235066599: System.Native's handler, five workers). Two ways to know it:
- *  - its handler was seen above ours since we saved it (previous_went_above), and now ours is on top;
+ *  - an install found its handler above ours since we saved it (previous_went_above), and now ours is on top;
  *  - the slot is forgotten (policy 0) with a function saved: our last act was a restore that put that
  *    function on top, and only an owner that saved ours, i.e. that function's, can have put ours back.
  * What lies beneath such a pair is unknown (each saved the other): the default action stands in for it. */

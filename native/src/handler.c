@@ -236,10 +236,8 @@ static void chain_to_previous(struct signals_slot *slot, int signo, siginfo_t *i
      * had saved (System.Native does, when a PosixSignalRegistration is created again): calling it from
      * here would run it twice per delivery. */
     struct sigaction top;
-    if (sigaction(signo, NULL, &top) == 0 && function_of(&top) == function) {
-        atomic_store_explicit(&slot->previous_went_above, 1, memory_order_relaxed);
+    if (sigaction(signo, NULL, &top) == 0 && function_of(&top) == function)
         return;
-    }
     if ((previous->sa_flags & SA_RESETHAND) && atomic_exchange(&slot->previous_reset_spent, 1))
         return;
     sigset_t theirs, ours;

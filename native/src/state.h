@@ -50,9 +50,10 @@ struct signals_slot {
     /* The saved action has SA_RESETHAND and the handler has already chained to it once: from now on it
      * counts as SIG_DFL (as the kernel would have reset it). Cleared whenever a new action is saved. */
     _Atomic int previous_reset_spent;
-    /* The saved action's handler was seen on top, above ours: its owner installed it again over ours, and so
-     * saved ours as what lies beneath it. Once ours is back on top, that owner has put ours back and removed
-     * itself, so the saved action is stale (core.c, "stale previous"). Cleared whenever a new action is saved. */
+    /* An install found the saved action's handler on top, above ours: its owner installed it again over ours,
+     * and so saved ours as what lies beneath it. Once ours is back on top, that owner has put ours back and
+     * removed itself, so the saved action is stale (core.c, "stale previous"). Cleared whenever a new action is
+     * saved. (Not set by the handler: a delivery racing our own restore also finds the saved handler on top.) */
     _Atomic int previous_went_above;
     _Atomic uint64_t delivered;  /* deliveries recorded by the handler (put in the ring or overflowed) */
     _Atomic uint64_t overflowed; /* deliveries whose record did not fit in the ring */

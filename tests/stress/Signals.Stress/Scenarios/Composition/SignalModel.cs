@@ -19,8 +19,7 @@ namespace Signals.Stress.Scenarios.Composition;
 /// <item>System.Native installs its handler when the first registration of a signal is created (saving what is
 /// there) and puts that saved action back, unconditionally, when the last one is disposed.</item>
 /// <item>A stale saved action is never put back (issue 18, stress seed 1235066599): when ours' saved action is a
-/// handler function that the library saw above ours since (an install while it was on top, or a delivery that
-/// found it on top when ours chained to it), or ours is found back on top of a forgotten slot with a function
+/// handler function that an install found above ours since, or ours is found back on top of a forgotten slot with a function
 /// saved, that function's owner has put ours back and removed itself: SIG_DFL stands in for it.</item>
 /// </list>
 /// </summary>
@@ -304,8 +303,6 @@ internal sealed class SignalModel(Signal signal)
                     above = false;
                     break;
             }
-            if (node == ChainNode.Ours && Slot != OursSlot.None && !OursHandles && count > 0 && IsFunction(OursSaved) && OursSaved == Top)
-                SavedWentAbove = true; // the handler's chain_to_previous finds it on top
 
             if (!Next(node, out node))
                 break;
