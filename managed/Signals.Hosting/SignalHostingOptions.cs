@@ -52,6 +52,26 @@ public sealed class SignalHostingOptions
     /// <summary>SIGUSR1 logs a diagnostics snapshot (process, GC, threads, host state) as Information. Default: true.</summary>
     public bool LogDiagnosticsOnUser1 { get; set; } = true;
 
+    /// <summary>
+    /// The shortest time between the starts of two SIGHUP reloads; one reload runs at a time. SIGHUPs that come sooner
+    /// are counted, logged once per interval, and answered by one more reload when the interval ends (so the last
+    /// edit is always read). Zero: only "one at a time". Default: 1 second.
+    /// </summary>
+    public TimeSpan ReloadMinimumInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The shortest time between the starts of two SIGUSR1 diagnostics snapshots; one snapshot is taken at a time.
+    /// SIGUSR1s that come sooner are counted and logged once per interval, and not run. Zero: only "one at a time".
+    /// Default: 5 seconds.
+    /// </summary>
+    public TimeSpan DiagnosticsMinimumInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal static void ValidateInterval(TimeSpan interval, string name)
+    {
+        if (interval < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(name, interval, $"{name} must be zero or positive.");
+    }
+
     internal static void Validate(TimeSpan deadline, string source)
     {
         if (deadline <= TimeSpan.Zero && deadline != Timeout.InfiniteTimeSpan)

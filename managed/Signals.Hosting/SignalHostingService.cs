@@ -39,6 +39,7 @@ internal sealed class SignalHostingService(
     private readonly SystemdNotifySocket _systemd = SystemdNotifySocket.FromEnvironment(logger);
     private bool _disposed;
     private IDisposable? _meterAttachment;
+    private readonly List<ActionRateLimiter> _limiters = [];
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -57,12 +58,14 @@ internal sealed class SignalHostingService(
         // without it (a Type=notify-reload service that registers no lifetime of its own) we say STOPPING=1.
         if (_systemd.IsEnabled && hostLifetime.GetType().FullName != "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime")
             lifetime.ApplicationStopping.Register(() => _systemd.Notify("STOPPING=1"));
+        SignalHostingOptions.ValidateInterval(_options.ReloadMinimumInterval, nameof(SignalHostingOptions.ReloadMinimumInterval));
+        SignalHostingOptions.ValidateInterval(_options.DiagnosticsMinimumInterval, nameof(SignalHostingOptions.DiagnosticsMinimumInterval));
         if (_options.ReloadOnHangup)
-            Subscribe([Signal.SIGHUP], "reload", _options.Reload, OnHangup, CallbackTarget.ThreadPool);
+            Subscribe([Signal.SIGHUP], "reload", _options.Reload, Limit("reload", _options.ReloadMinimumInterval, true, OnHangup), CallbackTarget.ThreadPool);
         if (_options.HandleTermination)
             Subscribe([Signal.SIGTERM, .. WithoutInheritedIgnore(Signal.SIGINT)], "stop", _options.Stop, OnTermination, CallbackTarget.Dispatcher);
         if (_options.LogDiagnosticsOnUser1)
-            Subscribe([Signal.SIGUSR1], "diagnostics", _options.Diagnostics, OnDiagnostics, CallbackTarget.ThreadPool);
+            Subscribe([Signal.SIGUSR1], "diagnostics", _options.Diagnostics, Limit("diagnostics", _options.DiagnosticsMinimumInterval, false, OnDiagnostics), CallbackTarget.ThreadPool);
         logger.LogDebug("Signals: handling {Signals}; shutdown deadline {Deadline} ({DeadlineSource}).",
             string.Join(", ", _subscriptions.SelectMany(s => s.Signals)), DeadlineText, _deadlineSource);
         return Task.CompletedTask;
@@ -88,6 +91,9 @@ internal sealed class SignalHostingService(
             foreach (var subscription in _subscriptions)
                 subscription.Dispose();
             _subscriptions.Clear();
+            foreach (var limiter in _limiters)
+                limiter.Dispose();
+            _limiters.Clear();
             _meterAttachment?.Dispose(); // the static meter counts again
             _meterAttachment = null;
         }
@@ -120,6 +126,15 @@ internal sealed class SignalHostingService(
         }
         logger.LogWarning("Signals: not available, so the host keeps the runtime's signal handling (SIGINT and SIGTERM " +
             "stop it; no configuration reload on SIGHUP, no diagnostics on SIGUSR1). {Reason}", reason);
+    }
+
+    /// <summary>The action behind a rate limit (<see cref="ActionRateLimiter"/>), disposed with the subscriptions.</summary>
+    private Action<SignalEvent> Limit(string action, TimeSpan minimumInterval, bool runSuppressedOnce, Action<SignalEvent> run)
+    {
+        var limiter = new ActionRateLimiter(action, minimumInterval, runSuppressedOnce, run, logger);
+        lock (_subscriptions)
+            _limiters.Add(limiter);
+        return limiter.Request;
     }
 
     private string DeadlineText => _deadline == Timeout.InfiniteTimeSpan ? "none" : _deadline.ToString();

@@ -3,6 +3,7 @@
 // Arguments: --config FILE  --deadline-ms N (else AddSignals' own rule)  --host-shutdown-timeout-ms N (HostOptions; else 5 min)
 //            --hang-on-stop  --leave-termination-to-console-lifetime  --second-signal ExitNow|KeepWaiting
 //            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
+//            --reload-interval-ms N  --diagnostics-interval-ms N (the rate limits)
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,8 @@ bool hangOnStop = args.Contains("--hang-on-stop");
 bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime");
 string? markerFile = ArgumentAfter("--marker-file");
 bool flood = args.Contains("--flood-output");
+string? reloadIntervalMs = ArgumentAfter("--reload-interval-ms");
+string? diagnosticsIntervalMs = ArgumentAfter("--diagnostics-interval-ms");
 
 // A probe on the runtime's own signal path, created before the host: it prints when the runtime's
 // handler (the one ConsoleLifetime listens to) sees SIGTERM. It does not cancel, and ConsoleLifetime does.
@@ -55,6 +58,10 @@ builder.Services.AddSignals(options =>
         options.Reload.AllowedUids = [.. reloadUids.Split(',').Select(uint.Parse)];
     if (diagnosticsPids is not null)
         options.Diagnostics.AllowedPids = [.. diagnosticsPids.Split(',').Select(int.Parse)];
+    if (reloadIntervalMs is not null)
+        options.ReloadMinimumInterval = TimeSpan.FromMilliseconds(int.Parse(reloadIntervalMs));
+    if (diagnosticsIntervalMs is not null)
+        options.DiagnosticsMinimumInterval = TimeSpan.FromMilliseconds(int.Parse(diagnosticsIntervalMs));
     options.Stop.VerifiedSendersOnly = stopVerifiedOnly;
     options.HandleTermination = !leaveTermination;
 });
