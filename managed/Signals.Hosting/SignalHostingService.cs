@@ -33,6 +33,7 @@ internal sealed class SignalHostingService(
     private readonly SignalHostingOptions _options = options.Value;
     private readonly List<SignalSubscription> _subscriptions = [];
     private readonly object _reloadGate = new();
+    private bool _readyOwedAtStart; // guarded by _reloadGate
     private int _terminationCount;
     private TimeSpan _deadline;
     private string _deadlineSource = "";
@@ -56,8 +57,12 @@ internal sealed class SignalHostingService(
                 _meterAttachment ??= SignalsMeter.UseMeterFactory(meterFactory);
         // UseSystemd()'s SystemdLifetime already says READY=1 at start and STOPPING=1 on ApplicationStopping;
         // without it (a Type=notify-reload service that registers no lifetime of its own) we say STOPPING=1.
-        if (_systemd.IsEnabled && hostLifetime.GetType().FullName != "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime")
+        bool systemdLifetime = hostLifetime.GetType().FullName == "Microsoft.Extensions.Hosting.Systemd.SystemdLifetime";
+        if (_systemd.IsEnabled && !systemdLifetime)
+        {
             lifetime.ApplicationStopping.Register(() => _systemd.Notify("STOPPING=1"));
+            lifetime.ApplicationStarted.Register(SendReadyOwedByReloadDuringStart);
+        }
         SignalHostingOptions.ValidateInterval(_options.ReloadMinimumInterval, nameof(SignalHostingOptions.ReloadMinimumInterval));
         SignalHostingOptions.ValidateInterval(_options.DiagnosticsMinimumInterval, nameof(SignalHostingOptions.DiagnosticsMinimumInterval));
         if (_options.ReloadOnHangup)
@@ -199,36 +204,71 @@ internal sealed class SignalHostingService(
         ThreadPool.UnsafeQueueUserWorkItem(static state => state.StopApplication(), lifetime, preferLocal: false);
     }
 
+    /// <summary>
+    /// Whether a reload may speak systemd's reload protocol now: only between the start and the stop. READY=1 before
+    /// ApplicationStarted tells systemd the unit has started (too early: a SIGHUP during a slow start did that), and
+    /// after STOPPING=1 systemd expects nothing but the exit. Called under the reload gate.
+    /// </summary>
+    private bool MayNotifyReload()
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+            return false;
+        if (lifetime.ApplicationStarted.IsCancellationRequested)
+            return true;
+        _readyOwedAtStart = true; // the reload's READY=1 waits for the start (SendReadyOwedByReloadDuringStart)
+        return false;
+    }
+
+    /// <summary>
+    /// At ApplicationStarted, without UseSystemd()'s lifetime (which says READY=1 then itself): the READY=1 of a reload
+    /// done during the start. Takes the reload gate, so a reload in progress finishes first.
+    /// </summary>
+    private void SendReadyOwedByReloadDuringStart()
+    {
+        lock (_reloadGate)
+        {
+            if (_readyOwedAtStart && !lifetime.ApplicationStopping.IsCancellationRequested)
+                _systemd.Notify("READY=1");
+            _readyOwedAtStart = false;
+        }
+    }
+
     internal void OnHangup(SignalEvent signalEvent)
     {
         if (Volatile.Read(ref _disposed))
             return;
-        if (configuration is not IConfigurationRoot root)
-        {
-            logger.LogWarning("Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}), but the host's IConfiguration ({Type}) cannot reload.",
-                signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, configuration.GetType().Name);
-            // Still answer systemd's reload, which would otherwise wait for READY=1 until it times out.
-            _systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifySocket.MonotonicMicroseconds()}");
-            _systemd.Notify("READY=1");
-            return;
-        }
         // One reload at a time: two quick SIGHUPs run on two pool threads. A callback the pool starts after
         // Dispose does nothing (see Dispose).
         lock (_reloadGate)
         {
             if (Volatile.Read(ref _disposed))
                 return;
+            bool notify = MayNotifyReload();
+            if (configuration is not IConfigurationRoot root)
+            {
+                logger.LogWarning("Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}), but the host's IConfiguration ({Type}) cannot reload.",
+                    signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, configuration.GetType().Name);
+                // Still answer systemd's reload, which would otherwise wait for READY=1 until it times out.
+                if (notify)
+                {
+                    _systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifySocket.MonotonicMicroseconds()}");
+                    _systemd.Notify("READY=1");
+                }
+                return;
+            }
             // systemd's notify-reload protocol (systemd >= 253): RELOADING=1 with the time the reload began, then
             // READY=1 when it is over, failed or not (systemd waits for READY=1). The first READY=1, at start, is
             // UseSystemd()'s: we never send one outside a reload.
-            _systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifySocket.MonotonicMicroseconds()}");
+            if (notify)
+                _systemd.Notify($"RELOADING=1\nMONOTONIC_USEC={SystemdNotifySocket.MonotonicMicroseconds()}");
             try
             {
                 root.Reload();
             }
             catch (Exception exception)
             {
-                _systemd.Notify("READY=1");
+                if (notify)
+                    _systemd.Notify("READY=1");
                 logger.LogError(exception, "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): reloading the configuration failed; the previous values stay.",
                     signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified);
                 return;
@@ -242,7 +282,8 @@ internal sealed class SignalHostingService(
                 catch (Exception exception) { logger.LogError(exception, "A ConfigurationReloaded handler threw."); }
             }
             // After the handlers: they are part of the reload (a service that re-reads its settings there).
-            _systemd.Notify("READY=1");
+            if (notify)
+                _systemd.Notify("READY=1");
         }
     }
 

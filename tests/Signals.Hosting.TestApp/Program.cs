@@ -3,6 +3,7 @@
 // Arguments: --config FILE  --deadline-ms N (else AddSignals' own rule)  --host-shutdown-timeout-ms N (HostOptions; else 5 min)
 //            --hang-on-stop  --leave-termination-to-console-lifetime  --second-signal ExitNow|KeepWaiting
 //            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
+//            --start-gate FILE (StartAsync prints "starting pid=N" and waits until FILE exists)
 //            --reload-interval-ms N  --diagnostics-interval-ms N (the rate limits)
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 using System.Runtime.InteropServices;
@@ -26,6 +27,7 @@ bool hangOnStop = args.Contains("--hang-on-stop");
 bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime");
 string? markerFile = ArgumentAfter("--marker-file");
 bool flood = args.Contains("--flood-output");
+string? startGate = ArgumentAfter("--start-gate");
 string? reloadIntervalMs = ArgumentAfter("--reload-interval-ms");
 string? diagnosticsIntervalMs = ArgumentAfter("--diagnostics-interval-ms");
 
@@ -66,7 +68,7 @@ builder.Services.AddSignals(options =>
     options.HandleTermination = !leaveTermination;
 });
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),
-    provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood));
+    provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood, startGate));
 
 using var host = builder.Build();
 host.Services.GetRequiredService<SignalHostEvents>().ConfigurationReloaded += (_, e) =>

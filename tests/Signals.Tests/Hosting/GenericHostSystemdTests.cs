@@ -61,6 +61,53 @@ public class GenericHostSystemdTests : HostAppFixture
     }
 
     /// <summary>
+    /// Issue 20: a SIGHUP during a slow start reloads, but says nothing to systemd until the host has started: READY=1
+    /// before ApplicationStarted would tell systemd the unit is up. The start's READY=1 (UseSystemd()'s, or ours for the
+    /// owed reload without it) comes once the start is over, and only once.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ReloadDuringStartWaitsForTheStartToSayReady(bool systemdLifetime)
+    {
+        string gate = Path.Combine(WorkDirectory, "start-gate");
+        using var host = HostChildProcess.StartUntil("starting pid=", new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
+            WorkDirectory, ["--config", ConfigFile, "--start-gate", gate, .. systemdLifetime ? new[] { "--systemd-lifetime" } : []]);
+        File.WriteAllText(ConfigFile, """{ "Greeting": "bonjour" }""");
+        host.Send(Signal.SIGHUP);
+        host.WaitForLine(line => line.StartsWith("reloaded Greeting=bonjour", StringComparison.Ordinal), "the reload during the start");
+        // The reload's datagrams used to follow its handler (which printed that line) within microseconds: 2 s is
+        // plenty even on a loaded machine, and the start is still held by the gate, so anything here is too early.
+        Assert.That(_systemd.Poll(TimeSpan.FromSeconds(2), SelectMode.SelectRead), Is.False,
+            $"a datagram before the start: {(_systemd.Available > 0 ? ReceiveOne() : "")}");
+
+        File.WriteAllText(gate, "");
+        host.WaitForLine(line => line.StartsWith("ready pid=", StringComparison.Ordinal), "the start");
+        Assert.That(ReceiveOne(), Is.EqualTo("READY=1"), "the start's READY=1");
+        host.Send(Signal.SIGTERM);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+        Assert.That(Drain(), Is.EqualTo(new[] { "STOPPING=1" }), host.Transcript);
+    }
+
+    /// <summary>
+    /// Issue 20: after STOPPING=1 systemd expects the exit, not a reload: a SIGHUP during a (hanging) shutdown still
+    /// reloads, but sends neither RELOADING=1 nor READY=1.
+    /// </summary>
+    [Test]
+    public void ReloadDuringShutdownSaysNothingAfterStopping()
+    {
+        using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
+            WorkDirectory, "--config", ConfigFile, "--hang-on-stop", "--deadline-ms", "3000");
+        host.Send(Signal.SIGTERM);
+        host.WaitForLine(line => line == "stop-async hanging", "StopAsync starting");
+        File.WriteAllText(ConfigFile, """{ "Greeting": "bonjour" }""");
+        host.Send(Signal.SIGHUP);
+        host.WaitForLine(line => line.StartsWith("reloaded Greeting=bonjour", StringComparison.Ordinal), "the reload during the shutdown");
+
+        Assert.That(host.WaitForExit(), Is.EqualTo(143), host.Transcript);
+        Assert.That(Drain(), Is.EqualTo(new[] { "STOPPING=1" }), host.Transcript);
+    }
+
+    /// <summary>
     /// Sends SIGHUP, waits for the reload, and asserts that the next datagram is RELOADING=1 with a MONOTONIC_USEC
     /// between the sending and the reload's end. Returns that datagram.
     /// </summary>

@@ -46,7 +46,15 @@ internal sealed class HostChildProcess : IDisposable
     internal static HostChildProcess StartWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments) =>
         StartWith(TerminalDispositions, environment, workingDirectory, arguments);
 
-    private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments)
+    /// <summary>
+    /// Like <see cref="StartWith(IReadOnlyDictionary{string, string}, string, string[])"/>, but waits only for a line
+    /// starting with <paramref name="marker"/> (e.g. "starting pid=" of a start held by --start-gate).
+    /// </summary>
+    internal static HostChildProcess StartUntil(string marker, IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments) =>
+        StartWith(TerminalDispositions, environment, workingDirectory, arguments, marker);
+
+    private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments,
+        string marker = "ready pid=")
     {
         var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments) };
         foreach (var (name, value) in environment)
@@ -57,7 +65,7 @@ internal sealed class HostChildProcess : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        child.WaitForLine(line => line.StartsWith("ready pid=", StringComparison.Ordinal), "the host to start");
+        child.WaitForLine(line => line.StartsWith(marker, StringComparison.Ordinal), $"the host's '{marker}'");
         return child;
     }
 
