@@ -37,6 +37,20 @@ public sealed class SignalHostingOptions
     /// </summary>
     public TimeSpan? ShutdownDeadline { get; set; }
 
+    /// <summary>
+    /// The drain before the stop: on SIGTERM the readiness health check (tag <c>ready</c>, registered by
+    /// <c>AddSignals()</c>) turns Unhealthy and <see cref="SignalHostEvents.ShutdownDraining"/> is raised at once, the
+    /// application keeps serving for this long (so a load balancer or Kubernetes notices and stops routing to it), then
+    /// StopApplication is called. The <see cref="ShutdownDeadline"/> counts from the signal and includes the delay, so
+    /// the delay must be shorter than the deadline (refused at start otherwise). A second SIGTERM/SIGINT during the
+    /// delay skips the rest of it. SIGINT (a developer's Ctrl-C) stops at once unless
+    /// <see cref="DelayShutdownOnInterrupt"/>. Default: zero (StopApplication at once).
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Whether SIGINT waits for <see cref="ShutdownDelay"/> as SIGTERM does. Default: false.</summary>
+    public bool DelayShutdownOnInterrupt { get; set; }
+
     /// <summary>What a second SIGTERM/SIGINT does during the shutdown. Default: <see cref="SecondSignalBehavior.ExitNow"/>.</summary>
     public SecondSignalBehavior SecondSignal { get; set; } = SecondSignalBehavior.ExitNow;
 

@@ -28,8 +28,10 @@ internal sealed class SignalHostingService(
     IHostLifetime hostLifetime,
     SignalHostEvents events,
     ILogger<SignalHostingService> logger,
-    IMeterFactory? meterFactory = null) : IHostedLifecycleService, IDisposable
+    IMeterFactory? meterFactory = null,
+    ShutdownDrain? drain = null) : IHostedLifecycleService, IDisposable
 {
+    private readonly ShutdownDrain _drain = drain ?? new ShutdownDrain();
     private readonly SignalHostingOptions _options = options.Value;
     private readonly List<SignalSubscription> _subscriptions = [];
     private readonly object _reloadGate = new();
@@ -45,6 +47,7 @@ internal sealed class SignalHostingService(
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         (_deadline, _deadlineSource) = ShutdownDeadlineResolver.Resolve(_options, configuration, hostOptions.Value);
+        ValidateShutdownDelay();
         if (!SignalEvents.IsSupported)
         {
             // A service opened on a developer's Windows or macOS machine (or any platform without libsignals)
@@ -103,6 +106,22 @@ internal sealed class SignalHostingService(
             _meterAttachment = null;
         }
     }
+
+    /// <summary>The delay is part of the deadline (both count from the signal): refused at start when it leaves no time to stop.</summary>
+    private void ValidateShutdownDelay()
+    {
+        var delay = _options.ShutdownDelay;
+        if (delay < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(SignalHostingOptions.ShutdownDelay), delay, "The shutdown delay must be zero or positive.");
+        if (delay > TimeSpan.Zero && _deadline != Timeout.InfiniteTimeSpan && delay >= _deadline)
+            throw new ArgumentOutOfRangeException(nameof(SignalHostingOptions.ShutdownDelay), delay,
+                $"The shutdown delay ({delay}) must be shorter than the shutdown deadline ({_deadline}, from {_deadlineSource}): " +
+                "the deadline counts from the signal and includes the delay, so the process would end by the signal before it stopped.");
+    }
+
+    /// <summary>How long <paramref name="signal"/> drains before the stop: SIGINT only when configured.</summary>
+    private TimeSpan DelayFor(Signal signal) =>
+        signal == Signal.SIGTERM || _options.DelayShutdownOnInterrupt ? _options.ShutdownDelay : TimeSpan.Zero;
 
     /// <summary>
     /// The shell convention (Python, the .NET runtime itself): a signal whose SIG_IGN was inherited stays ignored,
@@ -178,6 +197,13 @@ internal sealed class SignalHostingService(
         var signal = signalEvent.Signal;
         // Only the dispatcher thread runs this, one delivery at a time: the count cannot change under us.
         bool again = Interlocked.Increment(ref _terminationCount) > 1;
+        if (again && _drain.SkipRest())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogWarning(
+                "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}) during the shutdown delay: stopping the application now.",
+                signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified), null);
+            return;
+        }
         if (again && _options.SecondSignal == SecondSignalBehavior.KeepWaiting)
         {
             ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogWarning(
@@ -198,6 +224,15 @@ internal sealed class SignalHostingService(
         }
         if (_deadline != Timeout.InfiniteTimeSpan)
             ShutdownWatchdog.Arm(signal, _deadline, logger);
+        var delay = DelayFor(signal);
+        if (delay > TimeSpan.Zero)
+        {
+            // Not ready from now on; StopApplication after the delay (ShutdownDrain). The event and the log line go to
+            // the thread pool: the dispatcher stays free for a second signal.
+            _drain.Begin(signal, delay, lifetime.StopApplication);
+            ThreadPool.UnsafeQueueUserWorkItem(_ => RaiseDraining(signalEvent, delay), null);
+            return;
+        }
         ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogInformation(
             "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): stopping the application (deadline {Deadline}, from {DeadlineSource}).",
             signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, DeadlineText, _deadlineSource), null);
@@ -230,6 +265,18 @@ internal sealed class SignalHostingService(
             if (_readyOwedAtStart && !lifetime.ApplicationStopping.IsCancellationRequested)
                 _systemd.Notify("READY=1");
             _readyOwedAtStart = false;
+        }
+    }
+
+    private void RaiseDraining(SignalEvent signalEvent, TimeSpan delay)
+    {
+        logger.LogInformation("Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): not ready; stopping the application in {Delay} (deadline {Deadline}, from {DeadlineSource}).",
+            signalEvent.Signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, delay, DeadlineText, _deadlineSource);
+        var args = new ShutdownDrainingEventArgs(signalEvent, delay);
+        foreach (var handler in events.DrainingHandlers())
+        {
+            try { handler(events, args); }
+            catch (Exception exception) { logger.LogError(exception, "A ShutdownDraining handler threw."); }
         }
     }
 

@@ -53,10 +53,16 @@ internal sealed class HostChildProcess : IDisposable
     internal static HostChildProcess StartUntil(string marker, IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments) =>
         StartWith(TerminalDispositions, environment, workingDirectory, arguments, marker);
 
+    /// <summary>Starts tests/Signals.Hosting.WebTestApp (Kestrel) instead, and waits until it has started.</summary>
+    internal static HostChildProcess StartWeb(string workingDirectory, params string[] arguments) =>
+        StartWith(TerminalDispositions, new Dictionary<string, string>(), workingDirectory, arguments, app: WebApp);
+
+    private const string WebApp = "hosting-webtestapp/Signals.Hosting.WebTestApp.dll";
+
     private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments,
-        string marker = "ready pid=")
+        string marker = "ready pid=", string app = "hosting-testapp/Signals.Hosting.TestApp.dll")
     {
-        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments) };
+        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments, app) };
         foreach (var (name, value) in environment)
             process.StartInfo.Environment[name] = value;
         var child = new HostChildProcess(process);
@@ -90,7 +96,8 @@ internal sealed class HostChildProcess : IDisposable
         return child;
     }
 
-    private static ProcessStartInfo StartInfo(string dispositions, string workingDirectory, IEnumerable<string> arguments)
+    private static ProcessStartInfo StartInfo(string dispositions, string workingDirectory, IEnumerable<string> arguments,
+        string app = "hosting-testapp/Signals.Hosting.TestApp.dll")
     {
         // env execs the app in place: the child's pid is the app's.
         var start = new ProcessStartInfo("env")
@@ -100,7 +107,7 @@ internal sealed class HostChildProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dispositions, DotnetHost(), TestAppPath() }.Concat(arguments))
+        foreach (var argument in new[] { dispositions, DotnetHost(), TestAppPath(app) }.Concat(arguments))
             start.ArgumentList.Add(argument);
         return start;
     }
@@ -156,16 +163,16 @@ internal sealed class HostChildProcess : IDisposable
 
     private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
 
-    private static string TestAppPath()
+    private static string TestAppPath(string app)
     {
         for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
         {
             if (!File.Exists(Path.Combine(directory.FullName, "Signals.sln")))
                 continue;
-            string app = Path.Combine(directory.FullName, "build", "bin", "hosting-testapp", "Signals.Hosting.TestApp.dll");
-            if (!File.Exists(app))
-                Assert.Fail($"{app} is missing: build the solution first (./build.sh build).");
-            return app;
+            string path = Path.Combine(directory.FullName, "build", "bin", app);
+            if (!File.Exists(path))
+                Assert.Fail($"{path} is missing: build the solution first (./build.sh build).");
+            return path;
         }
         Assert.Fail($"No Signals.sln above {TestContext.CurrentContext.TestDirectory}.");
         return null!;
