@@ -51,6 +51,14 @@ public sealed class SignalHostingOptions
     /// <summary>Whether SIGINT waits for <see cref="ShutdownDelay"/> as SIGTERM does. Default: false.</summary>
     public bool DelayShutdownOnInterrupt { get; set; }
 
+    /// <summary>
+    /// systemd's watchdog: when <c>WATCHDOG_USEC</c> is set (<c>WatchdogSec=</c> in the unit) and <c>WATCHDOG_PID</c> is
+    /// this process or absent, send <c>WATCHDOG=1</c> every half interval while the host's health checks (all but the
+    /// drain's readiness check) report Healthy or Degraded; an Unhealthy report stops them, so systemd restarts the
+    /// service. Stops at ApplicationStopping. Default: true.
+    /// </summary>
+    public bool SystemdWatchdog { get; set; } = true;
+
     /// <summary>What a second SIGTERM/SIGINT does during the shutdown. Default: <see cref="SecondSignalBehavior.ExitNow"/>.</summary>
     public SecondSignalBehavior SecondSignal { get; set; } = SecondSignalBehavior.ExitNow;
 

@@ -29,8 +29,10 @@ internal sealed class SignalHostingService(
     SignalHostEvents events,
     ILogger<SignalHostingService> logger,
     IMeterFactory? meterFactory = null,
-    ShutdownDrain? drain = null) : IHostedLifecycleService, IDisposable
+    ShutdownDrain? drain = null,
+    Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService? healthChecks = null) : IHostedLifecycleService, IDisposable
 {
+    private SystemdWatchdog? _watchdog;
     private readonly ShutdownDrain _drain = drain ?? new ShutdownDrain();
     private readonly SignalHostingOptions _options = options.Value;
     private readonly List<SignalSubscription> _subscriptions = [];
@@ -65,6 +67,13 @@ internal sealed class SignalHostingService(
         {
             lifetime.ApplicationStopping.Register(() => _systemd.Notify("STOPPING=1"));
             lifetime.ApplicationStarted.Register(SendReadyOwedByReloadDuringStart);
+        }
+        // After the STOPPING=1 registrations (ours above, SystemdLifetime's in WaitForStartAsync): callbacks run in
+        // reverse order, so the keep-alives stop before STOPPING=1 is sent.
+        if (_options.SystemdWatchdog && SystemdWatchdog.StartFromEnvironment(_systemd, healthChecks, logger) is { } watchdog)
+        {
+            _watchdog = watchdog;
+            lifetime.ApplicationStopping.Register(watchdog.Stop);
         }
         SignalHostingOptions.ValidateInterval(_options.ReloadMinimumInterval, nameof(SignalHostingOptions.ReloadMinimumInterval));
         SignalHostingOptions.ValidateInterval(_options.DiagnosticsMinimumInterval, nameof(SignalHostingOptions.DiagnosticsMinimumInterval));
@@ -102,6 +111,7 @@ internal sealed class SignalHostingService(
             foreach (var limiter in _limiters)
                 limiter.Dispose();
             _limiters.Clear();
+            _watchdog?.Dispose();
             _meterAttachment?.Dispose(); // the static meter counts again
             _meterAttachment = null;
         }

@@ -4,6 +4,7 @@
 //            --hang-on-stop  --leave-termination-to-console-lifetime  --second-signal ExitNow|KeepWaiting
 //            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
 //            --start-gate FILE (StartAsync prints "starting pid=N" and waits until FILE exists)
+//            --unhealthy-while FILE (a health check that is Unhealthy while FILE exists)
 //            --reload-interval-ms N  --diagnostics-interval-ms N (the rate limits)
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 using System.Runtime.InteropServices;
@@ -28,6 +29,7 @@ bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime")
 string? markerFile = ArgumentAfter("--marker-file");
 bool flood = args.Contains("--flood-output");
 string? startGate = ArgumentAfter("--start-gate");
+string? unhealthyWhile = ArgumentAfter("--unhealthy-while");
 string? reloadIntervalMs = ArgumentAfter("--reload-interval-ms");
 string? diagnosticsIntervalMs = ArgumentAfter("--diagnostics-interval-ms");
 
@@ -67,6 +69,10 @@ builder.Services.AddSignals(options =>
     options.Stop.VerifiedSendersOnly = stopVerifiedOnly;
     options.HandleTermination = !leaveTermination;
 });
+if (unhealthyWhile is not null)
+    builder.Services.AddHealthChecks().AddCheck("test-file", () => File.Exists(unhealthyWhile)
+        ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"{unhealthyWhile} exists")
+        : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),
     provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood, startGate));
 

@@ -108,6 +108,57 @@ public class GenericHostSystemdTests : HostAppFixture
     }
 
     /// <summary>
+    /// Issue 20: WatchdogSec=. With WATCHDOG_USEC=600000 the host sends WATCHDOG=1 every 300 ms (the median gap of eight
+    /// ticks, measured here); a failing health check stops the ticks, its recovery resumes them; none after STOPPING=1.
+    /// </summary>
+    [Test]
+    public void WatchdogTicksEveryHalfIntervalWhileTheHealthChecksPass()
+    {
+        string unhealthy = Path.Combine(WorkDirectory, "unhealthy");
+        using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath, ["WATCHDOG_USEC"] = "600000" },
+            WorkDirectory, "--config", ConfigFile, "--unhealthy-while", unhealthy);
+        var arrivals = new List<TimeSpan>();
+        var clock = Stopwatch.StartNew();
+        while (arrivals.Count < 8)
+        {
+            Assert.That(ReceiveOne(), Is.EqualTo("WATCHDOG=1"));
+            arrivals.Add(clock.Elapsed);
+        }
+        var gaps = arrivals.Zip(arrivals.Skip(1), (earlier, later) => later - earlier).Order().ToArray();
+        Assert.That(gaps[gaps.Length / 2], Is.InRange(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(450)),
+            $"median gap between keep-alives (half of 600 ms expected): {string.Join(", ", gaps.Select(gap => gap.TotalMilliseconds))} ms");
+
+        File.WriteAllText(unhealthy, "");
+        host.WaitForLine(line => line.Contains("the health checks fail (test-file: "), "the failing check noticed");
+        Drain(); // ticks sent before the check failed
+        // Five periods: a keep-alive in that time would come from a failing service.
+        Assert.That(_systemd.Poll(TimeSpan.FromMilliseconds(1500), SelectMode.SelectRead), Is.False,
+            $"a datagram while unhealthy: {(_systemd.Available > 0 ? ReceiveOne() : "")}");
+
+        File.Delete(unhealthy);
+        Assert.That(ReceiveOne(), Is.EqualTo("WATCHDOG=1"), "the keep-alives resume");
+        host.Send(Signal.SIGTERM);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+        var rest = Drain();
+        Assert.That(rest.LastOrDefault(), Is.EqualTo("STOPPING=1"), host.Transcript);
+        Assert.That(rest.SkipLast(1), Is.All.EqualTo("WATCHDOG=1"), host.Transcript);
+    }
+
+    /// <summary>WATCHDOG_PID names another process (the keep-alives are its job): none from us.</summary>
+    [Test]
+    public void WatchdogForAnotherPidSendsNothing()
+    {
+        using var host = HostChildProcess.StartWith(new Dictionary<string, string>
+            { ["NOTIFY_SOCKET"] = _socketPath, ["WATCHDOG_USEC"] = "600000", ["WATCHDOG_PID"] = "1" }, WorkDirectory, "--config", ConfigFile);
+        // Five periods of 300 ms: a keep-alive would have come.
+        Assert.That(_systemd.Poll(TimeSpan.FromMilliseconds(1500), SelectMode.SelectRead), Is.False,
+            $"a datagram: {(_systemd.Available > 0 ? ReceiveOne() : "")}");
+        host.Send(Signal.SIGTERM);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+        Assert.That(Drain(), Is.EqualTo(new[] { "STOPPING=1" }), host.Transcript);
+    }
+
+    /// <summary>
     /// Sends SIGHUP, waits for the reload, and asserts that the next datagram is RELOADING=1 with a MONOTONIC_USEC
     /// between the sending and the reload's end. Returns that datagram.
     /// </summary>
