@@ -51,6 +51,23 @@ public sealed class DemoService
         return SignalEvents.Subscribe(HandledSignals.Except(LeftIgnored).ToArray(), OnSignal);
     }
 
+    /// <summary>
+    /// Ctrl-Z: SIGTSTP logs "suspended" (flushed first), stops the process the way SIGTSTP's default action would
+    /// (<see cref="SignalTermination.StopBySignal"/>), and logs "resumed" once SIGCONT (<c>fg</c>) continues it. Null when
+    /// SIGTSTP was inherited ignored: it stays ignored.
+    /// </summary>
+    public SignalSubscription? SubscribeJobControl() =>
+        SignalHandlers.Get(Signal.SIGTSTP).Kind == SignalDispositionKind.Ignored ? null : SignalEvents.Subscribe(Signal.SIGTSTP, OnSuspend);
+
+    // On the dispatcher thread. The process stops inside StopBySignal; the dispatcher with it.
+    private void OnSuspend(SignalEvent signalEvent)
+    {
+        ServiceLog.Write($"{Received(signalEvent)}: suspended; fg (or kill -CONT {Environment.ProcessId}) resumes");
+        ServiceLog.Flush(LastLinesPatience);
+        SignalTermination.StopBySignal(Signal.SIGTSTP);
+        ServiceLog.Write("resumed (SIGCONT)");
+    }
+
     /// <summary>Handled signals that <see cref="Subscribe"/> left alone because they were ignored when the process started.</summary>
     public IReadOnlyList<Signal> LeftIgnored { get; private set; } = [];
 
