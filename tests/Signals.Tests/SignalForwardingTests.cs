@@ -22,7 +22,7 @@ public class SignalForwardingTests
         Assert.That(forwarder.ToString(), Is.EqualTo($"SignalForwarder(SIGTERM, SIGHUP -> process {child.Process.Id})"));
 
         SignalSender.Kill(Environment.ProcessId, Signal.SIGTERM);
-        Assert.That(child.Process.WaitForExit(Poll.Deadline), Is.True, "the child did not exit: " + child.Output);
+        Assert.That(child.WaitForExit(), Is.True, "the child did not exit: " + child.Output);
         Assert.That(child.Process.ExitCode, Is.EqualTo(3), child.Output);
         Assert.That(child.Lines, Has.One.EqualTo("got TERM"));
         Assert.That(forwarder.Forwarded, Is.EqualTo(1));
@@ -51,7 +51,7 @@ public class SignalForwardingTests
         using var forwarder = SignalForwarding.ForwardToProcessGroup([Signal.SIGTERM], group);
 
         SignalSender.Kill(Environment.ProcessId, Signal.SIGTERM);
-        Assert.That(leader.Process.WaitForExit(Poll.Deadline), Is.True, "the leader did not exit: " + leader.Output);
+        Assert.That(leader.WaitForExit(), Is.True, "the leader did not exit: " + leader.Output);
         Assert.That(leader.Process.ExitCode, Is.Zero, leader.Output);
         Assert.That(leader.Lines, Is.SupersetOf(new[] { "worker-a 4", "worker-b 5" }), leader.Output);
         Assert.That(forwarder.Forwarded, Is.EqualTo(1));
@@ -81,6 +81,15 @@ public class SignalForwardingTests
         public IReadOnlyList<string> Lines => [.. _lines];
 
         public string Output => string.Join(" | ", _lines);
+
+        /// <summary>Waits for the exit (and then for the end of its output) within the deadline.</summary>
+        public bool WaitForExit()
+        {
+            if (!Process.WaitForExit(Poll.Deadline))
+                return false;
+            Process.WaitForExit(); // returns once the redirected output reached its end: every line is in
+            return true;
+        }
 
         public void WaitForLine(string line) => Poll.Expect(() => _lines.Contains(line), $"'{line}' from the child ({Output})");
 
