@@ -28,7 +28,9 @@ declare -A PACKAGE_FOR=([cmake]=cmake [gcc]=gcc [swig]=swig [make]=make [nm]=bin
   # The other platforms' native libraries (linux-arm64 by cross gcc, run under qemu-user; linux-musl-x64 by
   # musl-gcc) and the check of each packed library's machine and libc.
   [aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu [qemu-aarch64]=qemu-user [musl-gcc]=musl-tools
-  [readelf]=binutils [file]=file)
+  [readelf]=binutils [file]=file
+  # Job control in a real terminal (the demo's Ctrl-Z test) and children in process groups of their own.
+  [tmux]=tmux [perl]=perl-base)
 
 ensure_packages() {
   if ! command -v dotnet >/dev/null 2>&1; then
