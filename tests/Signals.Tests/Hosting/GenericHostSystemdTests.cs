@@ -14,6 +14,7 @@ public class GenericHostSystemdTests : HostAppFixture
 {
     private string _socketPath = null!;
     private Socket _systemd = null!;
+    private int _hostPid;
 
     [SetUp] // after the fixture's, which made WorkDirectory
     public void CreateSocket()
@@ -21,6 +22,10 @@ public class GenericHostSystemdTests : HostAppFixture
         _socketPath = Path.Combine(WorkDirectory, "notify");
         _systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         _systemd.Bind(new UnixDomainSocketEndPoint(_socketPath));
+        // As systemd does: the kernel attaches each sender's pid, uid and gid (SCM_CREDENTIALS), which the sender
+        // cannot forge, so a datagram from any other process (a helper, a child) is told apart.
+        _systemd.SetRawSocketOption(UnixCredentials.SolSocket, UnixCredentials.SoPasscred, BitConverter.GetBytes(1));
+        _hostPid = 0;
     }
 
     [TearDown] // before the fixture's, which removes WorkDirectory
@@ -35,6 +40,7 @@ public class GenericHostSystemdTests : HostAppFixture
     {
         using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
             WorkDirectory, "--config", ConfigFile);
+        _hostPid = host.Pid; // every datagram must come from it (systemd's NotifyAccess=main)
         Reload(host);
         host.Send(Signal.SIGTERM);
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
@@ -52,6 +58,7 @@ public class GenericHostSystemdTests : HostAppFixture
     {
         using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
             WorkDirectory, "--config", ConfigFile, "--systemd-lifetime");
+        _hostPid = host.Pid; // every datagram must come from it (systemd's NotifyAccess=main)
         Assert.That(ReceiveOne(), Is.EqualTo("READY=1"), "UseSystemd's READY=1 at start");
         Reload(host);
         host.Send(Signal.SIGTERM);
@@ -72,6 +79,7 @@ public class GenericHostSystemdTests : HostAppFixture
         string gate = Path.Combine(WorkDirectory, "start-gate");
         using var host = HostChildProcess.StartUntil("starting pid=", new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
             WorkDirectory, ["--config", ConfigFile, "--start-gate", gate, .. systemdLifetime ? new[] { "--systemd-lifetime" } : []]);
+        _hostPid = host.Pid; // every datagram must come from it (systemd's NotifyAccess=main)
         File.WriteAllText(ConfigFile, """{ "Greeting": "bonjour" }""");
         host.Send(Signal.SIGHUP);
         host.WaitForLine(line => line.StartsWith("reloaded Greeting=bonjour", StringComparison.Ordinal), "the reload during the start");
@@ -97,6 +105,7 @@ public class GenericHostSystemdTests : HostAppFixture
     {
         using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath },
             WorkDirectory, "--config", ConfigFile, "--hang-on-stop", "--deadline-ms", "3000");
+        _hostPid = host.Pid; // every datagram must come from it (systemd's NotifyAccess=main)
         host.Send(Signal.SIGTERM);
         host.WaitForLine(line => line == "stop-async hanging", "StopAsync starting");
         File.WriteAllText(ConfigFile, """{ "Greeting": "bonjour" }""");
@@ -117,6 +126,7 @@ public class GenericHostSystemdTests : HostAppFixture
         string unhealthy = Path.Combine(WorkDirectory, "unhealthy");
         using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = _socketPath, ["WATCHDOG_USEC"] = "600000" },
             WorkDirectory, "--config", ConfigFile, "--unhealthy-while", unhealthy);
+        _hostPid = host.Pid; // every datagram must come from it (systemd's NotifyAccess=main)
         var arrivals = new List<TimeSpan>();
         var clock = Stopwatch.StartNew();
         while (arrivals.Count < 8)
@@ -150,6 +160,7 @@ public class GenericHostSystemdTests : HostAppFixture
     {
         using var host = HostChildProcess.StartWith(new Dictionary<string, string>
             { ["NOTIFY_SOCKET"] = _socketPath, ["WATCHDOG_USEC"] = "600000", ["WATCHDOG_PID"] = "1" }, WorkDirectory, "--config", ConfigFile);
+        _hostPid = host.Pid; // every datagram must come from it (systemd's NotifyAccess=main)
         // Five periods of 300 ms: a keep-alive would have come.
         Assert.That(_systemd.Poll(TimeSpan.FromMilliseconds(1500), SelectMode.SelectRead), Is.False,
             $"a datagram: {(_systemd.Available > 0 ? ReceiveOne() : "")}");
@@ -178,14 +189,16 @@ public class GenericHostSystemdTests : HostAppFixture
 
     private static long MonotonicMicroseconds() => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1_000_000);
 
-    /// <summary>Waits (polling, up to the patience) for one datagram.</summary>
+    /// <summary>Waits (polling, up to the patience) for one datagram, and checks its sender's pid as the kernel reports it.</summary>
     private string ReceiveOne()
     {
         if (!_systemd.Poll(HostChildProcess.Patience, SelectMode.SelectRead))
             Assert.Fail($"No notification within {HostChildProcess.Patience.TotalSeconds} s.");
-        var buffer = new byte[4096];
-        int length = _systemd.Receive(buffer);
-        return Encoding.UTF8.GetString(buffer, 0, length);
+        var (message, senderPid) = UnixCredentials.Receive(_systemd);
+        Assert.That(senderPid, Is.Not.Zero, "no SCM_CREDENTIALS with the datagram");
+        if (_hostPid != 0)
+            Assert.That(senderPid, Is.EqualTo(_hostPid), $"'{message.Replace('\n', ' ')}' came from pid {senderPid}, not the host");
+        return message;
     }
 
     /// <summary>Every datagram already in the socket, without waiting.</summary>
