@@ -30,7 +30,8 @@ internal sealed class SignalHostingService(
     ILogger<SignalHostingService> logger,
     IMeterFactory? meterFactory = null,
     ShutdownDrain? drain = null,
-    Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService? healthChecks = null) : IHostedLifecycleService, IDisposable
+    Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService? healthChecks = null,
+    SignalChildren? children = null) : IHostedLifecycleService, IDisposable
 {
     private SystemdWatchdog? _watchdog;
     private readonly ShutdownDrain _drain = drain ?? new ShutdownDrain();
@@ -90,7 +91,12 @@ internal sealed class SignalHostingService(
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Before any hosted service's StopAsync: waits for the children of <see cref="SignalChildren"/> (they got the
+    /// termination signal when it came), so that a supervisor's own stop begins once its workers are gone.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) =>
+        children is null ? Task.CompletedTask : children.WaitForExitAsync(cancellationToken);
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -205,6 +211,8 @@ internal sealed class SignalHostingService(
         if (Volatile.Read(ref _disposed))
             return;
         var signal = signalEvent.Signal;
+        // A supervisor's workers get every termination signal at once, as from tini -g (a pidfd send: no waiting).
+        children?.Forward(signal);
         // Only the dispatcher thread runs this, one delivery at a time: the count cannot change under us.
         bool again = Interlocked.Increment(ref _terminationCount) > 1;
         if (again && _drain.SkipRest())

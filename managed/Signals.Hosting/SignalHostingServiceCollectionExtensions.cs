@@ -28,6 +28,7 @@ public static class SignalHostingServiceCollectionExtensions
             services.Configure(configure);
         services.AddMetrics(); // IMeterFactory; a no-op when the host already registered it
         services.TryAddSingleton<SignalHostEvents>();
+        services.TryAddSingleton<SignalChildren>();
         if (!services.Any(service => service.ServiceType == typeof(ShutdownDrain)))
         {
             // The readiness check of the drain (SignalHostingOptions.ShutdownDelay): Healthy until a termination signal.

@@ -5,6 +5,7 @@
 //            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
 //            --start-gate FILE (StartAsync prints "starting pid=N" and waits until FILE exists)
 //            --unhealthy-while FILE (a health check that is Unhealthy while FILE exists)
+//            --child SCRIPT (a supervised child, sh -c SCRIPT, started at start: SignalChildren)
 //            --reload-interval-ms N  --diagnostics-interval-ms N (the rate limits)
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 using System.Runtime.InteropServices;
@@ -30,6 +31,7 @@ string? markerFile = ArgumentAfter("--marker-file");
 bool flood = args.Contains("--flood-output");
 string? startGate = ArgumentAfter("--start-gate");
 string? unhealthyWhile = ArgumentAfter("--unhealthy-while");
+string? childScript = ArgumentAfter("--child");
 string? reloadIntervalMs = ArgumentAfter("--reload-interval-ms");
 string? diagnosticsIntervalMs = ArgumentAfter("--diagnostics-interval-ms");
 
@@ -73,6 +75,8 @@ if (unhealthyWhile is not null)
     builder.Services.AddHealthChecks().AddCheck("test-file", () => File.Exists(unhealthyWhile)
         ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"{unhealthyWhile} exists")
         : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+if (childScript is not null)
+    builder.Services.AddHostedService(provider => new ChildService(provider.GetRequiredService<SignalChildren>(), childScript));
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),
     provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood, startGate));
 
