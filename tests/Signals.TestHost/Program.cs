@@ -33,5 +33,6 @@ return args[0] switch
     "shutdown-race" => ShutdownRaceScenario.Run(),
     "dispose-handoff" => DisposeHandOffScenario.Run(),
     "idle-footprint" => IdleFootprintScenario.Run(),
+    "forward-as-init" => ForwardAsInitScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };
