@@ -33,7 +33,9 @@ declare -A PACKAGE_FOR=([cmake]=cmake [gcc]=gcc [swig]=swig [make]=make [nm]=bin
   [aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu [qemu-aarch64]=qemu-user [musl-gcc]=musl-tools
   [readelf]=binutils [file]=file
   # The C ABI check against native/abi/libsignals.abi (ctest abi.libsignals).
-  [abidw]=abigail-tools [abidiff]=abigail-tools)
+  [abidw]=abigail-tools [abidiff]=abigail-tools
+  # Job control in a real terminal (the demo's Ctrl-Z test) and children in process groups of their own.
+  [tmux]=tmux [perl]=perl-base)
 
 ensure_packages() {
   if ! command -v dotnet >/dev/null 2>&1; then

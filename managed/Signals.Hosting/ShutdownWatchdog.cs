@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Signals.Hosting;
@@ -11,6 +12,12 @@ namespace Signals.Hosting;
 /// </summary>
 internal static class ShutdownWatchdog
 {
+    /// <summary>
+    /// The longest single sleep. Thread.Sleep takes at most int.MaxValue ms (24.8 days) and throws above it, on a
+    /// thread of its own where the exception ends the process (status 134): any longer deadline is waited in steps.
+    /// </summary>
+    private static readonly TimeSpan LongestSleep = TimeSpan.FromDays(1);
+
     internal static void Arm(Signal signal, TimeSpan deadline, ILogger logger)
     {
         var thread = new Thread(() => Expire(signal, deadline, logger))
@@ -23,7 +30,9 @@ internal static class ShutdownWatchdog
 
     private static void Expire(Signal signal, TimeSpan deadline, ILogger logger)
     {
-        Thread.Sleep(deadline);
+        var sinceArmed = Stopwatch.StartNew();
+        for (var left = deadline; left > TimeSpan.Zero; left = deadline - sinceArmed.Elapsed)
+            Thread.Sleep(left < LongestSleep ? left : LongestSleep);
         LastWords.Say(() =>
         {
             logger.LogCritical("The application did not end within {Deadline} of {Signal}: ending the process by {Signal} (status {Status}).",

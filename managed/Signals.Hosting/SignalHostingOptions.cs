@@ -37,6 +37,28 @@ public sealed class SignalHostingOptions
     /// </summary>
     public TimeSpan? ShutdownDeadline { get; set; }
 
+    /// <summary>
+    /// The drain before the stop: on SIGTERM the readiness health check (tag <c>ready</c>, registered by
+    /// <c>AddSignals()</c>) turns Unhealthy and <see cref="SignalHostEvents.ShutdownDraining"/> is raised at once, the
+    /// application keeps serving for this long (so a load balancer or Kubernetes notices and stops routing to it), then
+    /// StopApplication is called. The <see cref="ShutdownDeadline"/> counts from the signal and includes the delay, so
+    /// the delay must be shorter than the deadline (refused at start otherwise). A second SIGTERM/SIGINT during the
+    /// delay skips the rest of it. SIGINT (a developer's Ctrl-C) stops at once unless
+    /// <see cref="DelayShutdownOnInterrupt"/>. Default: zero (StopApplication at once).
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Whether SIGINT waits for <see cref="ShutdownDelay"/> as SIGTERM does. Default: false.</summary>
+    public bool DelayShutdownOnInterrupt { get; set; }
+
+    /// <summary>
+    /// systemd's watchdog: when <c>WATCHDOG_USEC</c> is set (<c>WatchdogSec=</c> in the unit) and <c>WATCHDOG_PID</c> is
+    /// this process or absent, send <c>WATCHDOG=1</c> every half interval while the host's health checks (all but the
+    /// drain's readiness check) report Healthy or Degraded; an Unhealthy report stops them, so systemd restarts the
+    /// service. Stops at ApplicationStopping. Default: true.
+    /// </summary>
+    public bool SystemdWatchdog { get; set; } = true;
+
     /// <summary>What a second SIGTERM/SIGINT does during the shutdown. Default: <see cref="SecondSignalBehavior.ExitNow"/>.</summary>
     public SecondSignalBehavior SecondSignal { get; set; } = SecondSignalBehavior.ExitNow;
 
@@ -51,6 +73,26 @@ public sealed class SignalHostingOptions
 
     /// <summary>SIGUSR1 logs a diagnostics snapshot (process, GC, threads, host state) as Information. Default: true.</summary>
     public bool LogDiagnosticsOnUser1 { get; set; } = true;
+
+    /// <summary>
+    /// The shortest time between the starts of two SIGHUP reloads; one reload runs at a time. SIGHUPs that come sooner
+    /// are counted, logged once per interval, and answered by one more reload when the interval ends (so the last
+    /// edit is always read). Zero: only "one at a time". Default: 1 second.
+    /// </summary>
+    public TimeSpan ReloadMinimumInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The shortest time between the starts of two SIGUSR1 diagnostics snapshots; one snapshot is taken at a time.
+    /// SIGUSR1s that come sooner are counted and logged once per interval, and not run. Zero: only "one at a time".
+    /// Default: 5 seconds.
+    /// </summary>
+    public TimeSpan DiagnosticsMinimumInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal static void ValidateInterval(TimeSpan interval, string name)
+    {
+        if (interval < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(name, interval, $"{name} must be zero or positive.");
+    }
 
     internal static void Validate(TimeSpan deadline, string source)
     {

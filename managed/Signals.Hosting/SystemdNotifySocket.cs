@@ -9,6 +9,11 @@ namespace Signals.Hosting;
 /// The service manager's notification socket (sd_notify(3)): a Unix datagram socket whose path systemd passes in
 /// <c>NOTIFY_SOCKET</c> (a leading '@' means the abstract namespace). Without that variable every call does nothing.
 /// Sends never block (a full socket buffer drops the message with a warning): the shutdown must not wait on systemd.
+/// Why not Microsoft.Extensions.Hosting.Systemd's <c>SystemdNotifier</c>: it sends on a blocking socket. Measured
+/// (issue 20): with the receiver not reading (systemd busy or stalled), a blocking send to a Unix datagram socket
+/// blocks once <c>net.unix.max_dgram_qlen</c> datagrams wait (10 here: the 11th send blocked until a 2 s timeout).
+/// The watchdog sends a keep-alive every half interval, so a stalled reader would otherwise hang its thread, and a
+/// STOPPING=1 sent from ApplicationStopping would hang the shutdown.
 /// </summary>
 internal sealed class SystemdNotifySocket(string? path, ILogger logger)
 {

@@ -16,6 +16,9 @@ public sealed class SignalCancellation : IDisposable
         _subscription = SignalEvents.Subscribe(signals, OnSignal);
     }
 
+    /// <summary>The signals it listens for, in the order given, each once.</summary>
+    public IReadOnlyList<Signal> Signals => _subscription.Signals;
+
     /// <summary>Cancelled at the first delivery.</summary>
     public CancellationToken Token => _source.Token;
 
@@ -29,6 +32,16 @@ public sealed class SignalCancellation : IDisposable
             _cause = signalEvent;
             _source.Cancel();
         }
+    }
+
+    /// <summary>
+    /// Names the signals, like Go's <c>NotifyContext</c> stringer: <c>SignalCancellation(SIGTERM, SIGINT)</c>, and once
+    /// cancelled <c>SignalCancellation(SIGTERM, SIGINT) cancelled by SIGTERM</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        string text = $"{nameof(SignalCancellation)}({string.Join(", ", Signals)})";
+        return _cause is { } cause ? $"{text} cancelled by {cause.Signal}" : text;
     }
 
     /// <summary>Stops listening. Idempotent.</summary>

@@ -36,6 +36,12 @@ public static class SignalsMeter
     // Live attachments, oldest first; guarded by itself. The newest one is the current meter.
     private static readonly List<MeterAttachment> Attachments = [];
 
+    // One instrument set per Meter, for as long as the Meter lives: a factory hands out one Meter per name, so a
+    // second attach of the same factory (also after the first was disposed) must reuse the instruments already
+    // published on it. A second set would publish every instrument twice, and its observable counter would report
+    // beside the first one at each collection. Guarded by Attachments.
+    private static readonly ConditionalWeakTable<Meter, SignalsInstruments> InstrumentsByMeter = new();
+
     // What the dispatcher writes to: one volatile read per measurement, no lock and no allocation. Add with one
     // tag and no listener costs a check of Enabled, so the dispatcher path stays allocation-free.
     private static volatile SignalsInstruments _current = Default;
@@ -47,7 +53,7 @@ public static class SignalsMeter
     /// instead of the static meter, until the returned handle is disposed; then the previous one counts again
     /// (another live attachment, else the static meter). A second attach, from another factory or another host in
     /// the same process, takes over while it lives (the newest live attachment counts); attaching the same factory
-    /// twice shares its one meter. Dispose the handle no later than the factory: after the factory (the host's
+    /// twice shares its one meter and its one set of instruments (one measurement per collection). Dispose the handle no later than the factory: after the factory (the host's
     /// service provider) is disposed, its meter reports nothing, so a handle left attached loses the counts until
     /// it is disposed. Signals.Hosting attaches when the host starts and detaches when it is disposed.
     /// Measurements already started on the previous meter (a callback running during the switch) finish there.
@@ -57,13 +63,14 @@ public static class SignalsMeter
     public static IDisposable UseMeterFactory(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var attachment = new MeterAttachment(new SignalsInstruments(meterFactory.Create(new MeterOptions(Name))));
+        var meter = meterFactory.Create(new MeterOptions(Name));
         lock (Attachments)
         {
+            var attachment = new MeterAttachment(InstrumentsByMeter.GetValue(meter, static created => new SignalsInstruments(created)));
             Attachments.Add(attachment);
             _current = attachment.Instruments;
+            return attachment;
         }
-        return attachment;
     }
 
     internal static void Detach(MeterAttachment attachment)

@@ -5,21 +5,28 @@ namespace Signals.Hosting.TestApp;
 
 /// <summary>
 /// Prints "ready" once the host has started, and marks its StopAsync (optionally hanging in it). With a marker
-/// file, each marker is appended there first: a test whose child writes into a pipe nobody reads learns of them
+/// file, each marker is appended there first. With a start gate, StartAsync prints "starting" and waits for that file: a test whose child writes into a pipe nobody reads learns of them
 /// that way. With <c>flood</c>, it fills stdout, stderr and the console logger's queue without end once started.
 /// </summary>
-internal sealed class MarkerService(IHostApplicationLifetime lifetime, ILogger<MarkerService> logger, bool hangOnStop, string? markerFile, bool flood)
+internal sealed class MarkerService(IHostApplicationLifetime lifetime, ILogger<MarkerService> logger, bool hangOnStop, string? markerFile, bool flood,
+    string? startGate = null)
     : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (startGate is not null)
+        {
+            // A slow start that the test ends: "starting" now, and the start goes on once the gate file exists.
+            Mark($"starting pid={Environment.ProcessId}");
+            while (!File.Exists(startGate))
+                await Task.Delay(20, cancellationToken);
+        }
         lifetime.ApplicationStarted.Register(() =>
         {
             Mark($"ready pid={Environment.ProcessId}");
             if (flood)
                 Flood();
         });
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

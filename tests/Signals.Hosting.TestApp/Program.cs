@@ -3,6 +3,10 @@
 // Arguments: --config FILE  --deadline-ms N (else AddSignals' own rule)  --host-shutdown-timeout-ms N (HostOptions; else 5 min)
 //            --hang-on-stop  --leave-termination-to-console-lifetime  --second-signal ExitNow|KeepWaiting
 //            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
+//            --start-gate FILE (StartAsync prints "starting pid=N" and waits until FILE exists)
+//            --unhealthy-while FILE (a health check that is Unhealthy while FILE exists)
+//            --child SCRIPT (a supervised child, sh -c SCRIPT, started at start: SignalChildren)
+//            --reload-interval-ms N  --diagnostics-interval-ms N (the rate limits)
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +29,11 @@ bool hangOnStop = args.Contains("--hang-on-stop");
 bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime");
 string? markerFile = ArgumentAfter("--marker-file");
 bool flood = args.Contains("--flood-output");
+string? startGate = ArgumentAfter("--start-gate");
+string? unhealthyWhile = ArgumentAfter("--unhealthy-while");
+string? childScript = ArgumentAfter("--child");
+string? reloadIntervalMs = ArgumentAfter("--reload-interval-ms");
+string? diagnosticsIntervalMs = ArgumentAfter("--diagnostics-interval-ms");
 
 // A probe on the runtime's own signal path, created before the host: it prints when the runtime's
 // handler (the one ConsoleLifetime listens to) sees SIGTERM. It does not cancel, and ConsoleLifetime does.
@@ -55,11 +64,21 @@ builder.Services.AddSignals(options =>
         options.Reload.AllowedUids = [.. reloadUids.Split(',').Select(uint.Parse)];
     if (diagnosticsPids is not null)
         options.Diagnostics.AllowedPids = [.. diagnosticsPids.Split(',').Select(int.Parse)];
+    if (reloadIntervalMs is not null)
+        options.ReloadMinimumInterval = TimeSpan.FromMilliseconds(int.Parse(reloadIntervalMs));
+    if (diagnosticsIntervalMs is not null)
+        options.DiagnosticsMinimumInterval = TimeSpan.FromMilliseconds(int.Parse(diagnosticsIntervalMs));
     options.Stop.VerifiedSendersOnly = stopVerifiedOnly;
     options.HandleTermination = !leaveTermination;
 });
+if (unhealthyWhile is not null)
+    builder.Services.AddHealthChecks().AddCheck("test-file", () => File.Exists(unhealthyWhile)
+        ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"{unhealthyWhile} exists")
+        : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+if (childScript is not null)
+    builder.Services.AddHostedService(provider => new ChildService(provider.GetRequiredService<SignalChildren>(), childScript));
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),
-    provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood));
+    provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood, startGate));
 
 using var host = builder.Build();
 host.Services.GetRequiredService<SignalHostEvents>().ConfigurationReloaded += (_, e) =>

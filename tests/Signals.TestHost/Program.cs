@@ -39,5 +39,6 @@ return args[0] switch
     "load-retry" => LoadRetryScenario.Run(),
     "thread-limit" => ThreadLimitScenario.Run(),
     "reader-eagain" => ReaderEagainScenario.Run(),
+    "forward-as-init" => ForwardAsInitScenario.Run(),
     _ => Report.Fail($"unknown scenario '{args[0]}'", ExitCodes.Usage),
 };

@@ -61,4 +61,27 @@ public class ArgumentValidationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SignalEvents.Pause(TimeSpan.FromSeconds(-2)));
         Assert.Throws<ArgumentOutOfRangeException>(() => SignalMask.WaitBlocked([Signal.SIGUSR2], TimeSpan.FromSeconds(-2)));
     }
+
+    /// <summary>
+    /// Issue 20: ExitBySignal with a stop signal stopped the process and, after SIGCONT, exited 148; it is refused with
+    /// the reason now (before it touches anything). StopBySignal takes only stop signals.
+    /// </summary>
+    [TestCase(20)]
+    [TestCase(21)]
+    [TestCase(22)]
+    public void ExitBySignalRefusesAStopSignal(int number)
+    {
+        var signal = new Signal(number);
+        var before = SignalHandlers.Get(signal).Kind;
+        var refusal = Assert.Throws<ArgumentException>(() => SignalTermination.ExitBySignal(signal));
+        Assert.That(refusal!.Message, Does.StartWith($"{signal} ({number}) stops the process instead of ending it").And.Contain("StopBySignal"));
+        Assert.That(SignalHandlers.Get(signal).Kind, Is.EqualTo(before), "the disposition was left alone");
+    }
+
+    [Test]
+    public void StopBySignalRefusesASignalThatDoesNotStop()
+    {
+        var refusal = Assert.Throws<ArgumentException>(() => SignalTermination.StopBySignal(Signal.SIGUSR1));
+        Assert.That(refusal!.Message, Does.StartWith("SIGUSR1 (10) is not a stop signal"));
+    }
 }

@@ -71,4 +71,20 @@ public class AsyncApiTests
         Assert.That(cancellation.Cause?.Signal, Is.EqualTo(Sig));
         Assert.That(cancellation.Cause?.SenderPid, Is.EqualTo(Environment.ProcessId));
     }
+
+    /// <summary>
+    /// Issue 20: the port of Go's TestNotifyContextStringer. It names its signals (in the order given, each once),
+    /// and once cancelled the one that did it.
+    /// </summary>
+    [Test]
+    public void SignalCancellationNamesItsSignals()
+    {
+        using var scope = new SignalScope(Sig);
+        using var cancellation = new SignalCancellation(Sig, Signal.SIGUSR1, Sig);
+        Assert.That(cancellation.Signals, Is.EqualTo(new[] { Sig, Signal.SIGUSR1 }));
+        Assert.That(cancellation.ToString(), Is.EqualTo("SignalCancellation(SIGUSR2, SIGUSR1)"));
+        SignalSender.Kill(Environment.ProcessId, Sig);
+        Assert.That(cancellation.Token.WaitHandle.WaitOne(Poll.Deadline), Is.True);
+        Assert.That(cancellation.ToString(), Is.EqualTo("SignalCancellation(SIGUSR2, SIGUSR1) cancelled by SIGUSR2"));
+    }
 }

@@ -20,6 +20,7 @@ public static class ServeCommand
         "                   deadline, then exit 0; past the deadline, exit by that signal (status 128+N).\n" +
         "                   A second SIGTERM or SIGINT during the shutdown exits at once by that signal.\n" +
         "                   A SIGINT ignored by the parent (a background job: `serve &`) stays ignored.\n" +
+        "  SIGTSTP          (Ctrl-Z) log \"suspended\", then stop; after SIGCONT (fg) log \"resumed\" and go on\n" +
         $"The config file (key=value lines) is created with defaults when missing; default: {DefaultConfigPath}",
         [],
         [
@@ -46,11 +47,14 @@ public static class ServeCommand
 
         var service = new DemoService(config, deadline);
         using var subscription = service.Subscribe();
+        using var jobControl = service.SubscribeJobControl();
         int pid = Environment.ProcessId;
         ServiceLog.Write($"{Program.Name} serve: PID {pid}, uid {SignalSender.UserId}");
         ServiceLog.Write($"config {config.Path} ({(created ? "created with defaults" : "loaded")}, {config.Values.Count} keys)");
         ServiceLog.Write("handling SIGHUP: reload the config and log what changed");
         ServiceLog.Write("handling SIGUSR1: print diagnostics (uptime, deliveries per signal, last sender)");
+        if (jobControl is not null)
+            ServiceLog.Write("handling SIGTSTP: suspend (Ctrl-Z) after saying so; fg or SIGCONT resumes");
         foreach (var signal in service.LeftIgnored)
             ServiceLog.Write($"{signal} is ignored (inherited from the parent process, e.g. a background job): leaving it ignored");
         string shutdownSignals = service.LeftIgnored.Contains(Signal.SIGINT) ? "SIGTERM" : "SIGTERM, SIGINT";

@@ -39,6 +39,22 @@ public class GenericHostOptionsTests : HostAppFixture
         Assert.That(host.Lines, Has.One.Contains("shutdown did not finish within 00:00:02 of SIGTERM"), host.Transcript);
     }
 
+    /// <summary>
+    /// Issue 20: a deadline longer than Thread.Sleep's 24.8 days is accepted at start, so it must work: the first
+    /// SIGTERM stops the host cleanly (it used to abort the process, status 134, from the deadline's thread).
+    /// </summary>
+    [Test]
+    public void DeadlineAboveTwentyFiveDaysWorks()
+    {
+        File.WriteAllText(ConfigFile, """{ "Greeting": "hello", "Signals": { "ShutdownDeadline": "30.00:00:00" } }""");
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile);
+        host.Send(Signal.SIGTERM);
+
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+        Assert.That(host.Lines, Has.One.Contains($"Received SIGTERM {Sender}: stopping the application (deadline 30.00:00:00, from Signals:ShutdownDeadline)."), host.Transcript);
+        Assert.That(host.Lines, Has.One.EqualTo("host-run returned"), host.Transcript);
+    }
+
     /// <summary>A HostOptions.ShutdownTimeout set on purpose (not .NET's 30 s) is the deadline when configuration has none.</summary>
     [Test]
     public void DeadlineFollowsAnExplicitHostShutdownTimeout()

@@ -46,9 +46,23 @@ internal sealed class HostChildProcess : IDisposable
     internal static HostChildProcess StartWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments) =>
         StartWith(TerminalDispositions, environment, workingDirectory, arguments);
 
-    private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments)
+    /// <summary>
+    /// Like <see cref="StartWith(IReadOnlyDictionary{string, string}, string, string[])"/>, but waits only for a line
+    /// starting with <paramref name="marker"/> (e.g. "starting pid=" of a start held by --start-gate).
+    /// </summary>
+    internal static HostChildProcess StartUntil(string marker, IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments) =>
+        StartWith(TerminalDispositions, environment, workingDirectory, arguments, marker);
+
+    /// <summary>Starts tests/Signals.Hosting.WebTestApp (Kestrel) instead, and waits until it has started.</summary>
+    internal static HostChildProcess StartWeb(string workingDirectory, params string[] arguments) =>
+        StartWith(TerminalDispositions, new Dictionary<string, string>(), workingDirectory, arguments, app: WebApp);
+
+    private const string WebApp = "hosting-webtestapp/Signals.Hosting.WebTestApp.dll";
+
+    private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments,
+        string marker = "ready pid=", string app = "hosting-testapp/Signals.Hosting.TestApp.dll")
     {
-        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments) };
+        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments, app) };
         foreach (var (name, value) in environment)
             process.StartInfo.Environment[name] = value;
         var child = new HostChildProcess(process);
@@ -57,7 +71,7 @@ internal sealed class HostChildProcess : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        child.WaitForLine(line => line.StartsWith("ready pid=", StringComparison.Ordinal), "the host to start");
+        child.WaitForLine(line => line.StartsWith(marker, StringComparison.Ordinal), $"the host's '{marker}'");
         return child;
     }
 
@@ -82,7 +96,8 @@ internal sealed class HostChildProcess : IDisposable
         return child;
     }
 
-    private static ProcessStartInfo StartInfo(string dispositions, string workingDirectory, IEnumerable<string> arguments)
+    private static ProcessStartInfo StartInfo(string dispositions, string workingDirectory, IEnumerable<string> arguments,
+        string app = "hosting-testapp/Signals.Hosting.TestApp.dll")
     {
         // env execs the app in place: the child's pid is the app's.
         var start = new ProcessStartInfo("env")
@@ -92,7 +107,7 @@ internal sealed class HostChildProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dispositions, DotnetHost(), TestAppPath() }.Concat(arguments))
+        foreach (var argument in new[] { dispositions, DotnetHost(), TestAppPath(app) }.Concat(arguments))
             start.ArgumentList.Add(argument);
         return start;
     }
@@ -148,16 +163,16 @@ internal sealed class HostChildProcess : IDisposable
 
     private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
 
-    private static string TestAppPath()
+    private static string TestAppPath(string app)
     {
         for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
         {
             if (!File.Exists(Path.Combine(directory.FullName, "Signals.sln")))
                 continue;
-            string app = Path.Combine(directory.FullName, "build", "bin", "hosting-testapp", "Signals.Hosting.TestApp.dll");
-            if (!File.Exists(app))
-                Assert.Fail($"{app} is missing: build the solution first (./build.sh build).");
-            return app;
+            string path = Path.Combine(directory.FullName, "build", "bin", app);
+            if (!File.Exists(path))
+                Assert.Fail($"{path} is missing: build the solution first (./build.sh build).");
+            return path;
         }
         Assert.Fail($"No Signals.sln above {TestContext.CurrentContext.TestDirectory}.");
         return null!;

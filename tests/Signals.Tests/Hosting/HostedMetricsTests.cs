@@ -89,6 +89,61 @@ public class HostedMetricsTests
         Assert.That((Counted(null), Counted(firstFactory), Counted(secondFactory)), Is.EqualTo((1L, 2L, 1L)), recorder.ToString());
     }
 
+    /// <summary>
+    /// Issue 20: attaching one factory twice shares its one Meter, so it must share one instrument set too: each
+    /// instrument published once, and one signals.dropped_records measurement per collection, also after one of the
+    /// two attachments is disposed and after the factory is attached again.
+    /// </summary>
+    [Test]
+    public void OneFactoryAttachedTwiceMeasuresOncePerCollection()
+    {
+        using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = provider.GetRequiredService<IMeterFactory>();
+        var published = new List<string>();
+        int measurements = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name != SignalsMeter.Name || instrument.Meter.Scope != (object)factory)
+                return;
+            lock (published)
+                published.Add(instrument.Name);
+            l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, _, _) =>
+        {
+            if (instrument.Name == "signals.dropped_records")
+                Interlocked.Increment(ref measurements);
+        });
+        listener.Start();
+        int Collect()
+        {
+            Volatile.Write(ref measurements, 0);
+            listener.RecordObservableInstruments();
+            return Volatile.Read(ref measurements);
+        }
+
+        var first = SignalsMeter.UseMeterFactory(factory);
+        var second = SignalsMeter.UseMeterFactory(factory);
+        try
+        {
+            Assert.That(Collect(), Is.EqualTo(1), "two attachments of one factory");
+            first.Dispose();
+            Assert.That(Collect(), Is.EqualTo(1), "one of the two disposed");
+            second.Dispose();
+            Assert.That(Collect(), Is.Zero, "both disposed: the static meter counts");
+            using (SignalsMeter.UseMeterFactory(factory))
+                Assert.That(Collect(), Is.EqualTo(1), "the factory attached again");
+        }
+        finally
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+        lock (published)
+            Assert.That(published.Count(name => name == "signals.dropped_records"), Is.EqualTo(1), string.Join(", ", published));
+    }
+
     private sealed class NoLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
