@@ -482,3 +482,64 @@ TEST(set_builtin_forgets_saved_action)
     CHECK_EQ(0, signals_restore(SIGUSR1));
     CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(SIGUSR1));
 }
+
+/* --- a stale saved handler (stress R8, seed 1235066599) --------------------------------------------------- */
+
+/* A library that behaves as System.Native does: install saves what is on top as its original and goes on top;
+ * uninstall puts that original back, whatever is on top now; its handler calls the original. */
+static struct sigaction restorer_original;
+static _Atomic int restorer_depth, restorer_deepest;
+
+static void restorer_handler(int signo, siginfo_t *info, void *ucontext)
+{
+    int depth = atomic_fetch_add(&restorer_depth, 1) + 1;
+    if (depth > atomic_load(&restorer_deepest))
+        atomic_store(&restorer_deepest, depth);
+    if (depth < 50 && (restorer_original.sa_flags & SA_SIGINFO) &&
+        (void *)restorer_original.sa_sigaction != (void *)SIG_DFL && (void *)restorer_original.sa_sigaction != (void *)SIG_IGN)
+        restorer_original.sa_sigaction(signo, info, ucontext); /* a real one has no depth limit: it overflows */
+    atomic_fetch_sub(&restorer_depth, 1);
+}
+
+static void restorer_install(int signo)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = restorer_handler;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    CHECK_EQ(0, sigaction(signo, &action, &restorer_original));
+}
+
+static void restorer_uninstall(int signo)
+{
+    CHECK_EQ(0, sigaction(signo, &restorer_original, NULL));
+}
+
+/* Ours and the restorer save each other; the restorer removes itself by putting back ours. Our saved copy of its
+ * handler is then stale: restoring it would leave the restorer's handler on top while it thinks it gone, its
+ * next install would save that handler as its own original, and a delivery would recurse in it until the stack
+ * overflowed (0.1.0 restored it: five R8 workers died so). SIG_DFL stands in for it. */
+TEST(stale_saved_handler_is_not_put_back)
+{
+    int signo = SIGUSR2;
+    set_action(signo, SIG_IGN);
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE));
+    restorer_install(signo);                    /* the restorer over ours: it saved ours */
+    CHECK_EQ(0, signals_set_builtin(signo, 1)); /* SIG_IGN; our slot forgets itself */
+    restorer_uninstall(signo);                  /* puts back ours, which it had saved */
+    restorer_install(signo);                    /* over ours again: saves ours */
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE)); /* ours over it: saves its handler */
+    CHECK_EQ(0, signals_restore(signo));        /* its handler back on top */
+    restorer_uninstall(signo);                  /* it removes itself: puts back ours; our saved copy is stale */
+    CHECK_EQ(SIGNALS_DISPOSITION_OURS, signals_disposition(signo));
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE));
+    CHECK_EQ(0, signals_restore(signo));
+    CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_disposition(signo)); /* not the restorer's stale handler */
+    /* Its next install saves SIG_DFL, not itself: a delivery runs it once. SIG_DFL below would end us, so
+     * ignore it first, as the restorer's caller would see it. */
+    set_action(signo, SIG_IGN);
+    restorer_install(signo);
+    CHECK_EQ(0, raise(signo));
+    CHECK_EQ(1, atomic_load(&restorer_deepest));
+    restorer_uninstall(signo);
+}
