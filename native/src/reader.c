@@ -63,6 +63,16 @@ static _Atomic uint64_t wakes_requested;                  /* signals_wake() call
 
 /* --- opening, closing, forking ------------------------------------------------------------------------ */
 
+/* A fork handler clears the mark in the child too: qemu-user accepts MADV_WIPEONFORK and ignores it (a child
+ * there recorded deliveries: native.fork_child_records_nothing under qemu-aarch64). It does not run for a raw
+ * clone(2), which the kernel's wipe covers. */
+static void clear_owner_mark_in_child(void)
+{
+    _Atomic uint32_t *mark = atomic_load(&signals_owner_mark);
+    if (mark != NULL)
+        atomic_store(mark, 0);
+}
+
 /* The owner mark: a page a forked child sees zeroed (MADV_WIPEONFORK, Linux 4.14). Made once, kept. */
 static void make_owner_mark(void)
 {
@@ -76,6 +86,7 @@ static void make_owner_mark(void)
     if (madvise(memory, (size_t)page, MADV_WIPEONFORK) == 0) {
         atomic_store((_Atomic uint32_t *)memory, 1);
         atomic_store(&signals_owner_mark, (_Atomic uint32_t *)memory);
+        (void)pthread_atfork(NULL, NULL, clear_owner_mark_in_child);
         return;
     }
 #endif

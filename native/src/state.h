@@ -89,8 +89,9 @@ extern _Atomic int signals_wake_users;   /* handlers using signals_wake_fd now; 
 
 /* --- fork -----------------------------------------------------------------------------------------------
  * Only the process that opened the channel records. `signals_owner_mark` points into a page advised
- * MADV_WIPEONFORK, so a forked child reads 0 there without a system call; where that advice is refused (old
- * kernels, qemu-user) it is NULL and the handler compares getpid() with signals_owner_pid instead. */
+ * MADV_WIPEONFORK (and cleared by a fork handler too), so a forked child reads 0 there without a system call;
+ * where that advice is refused (kernels before 4.14) it is NULL and the handler compares getpid() with
+ * signals_owner_pid instead. */
 extern _Atomic(_Atomic uint32_t *) signals_owner_mark;
 extern _Atomic pid_t signals_owner_pid;
 
