@@ -11,9 +11,14 @@ namespace Signals.Hosting;
 /// </summary>
 internal static class ShutdownWatchdog
 {
-    internal static void Arm(Signal signal, TimeSpan deadline, ILogger logger)
+    /// <param name="signal">The termination signal that started the shutdown.</param>
+    /// <param name="deadline">How long the process may take to end.</param>
+    /// <param name="logger">Where the last message goes (and stderr).</param>
+    /// <param name="stacks">When set, the threads' stacks are captured in the last slice before the deadline (<see cref="HungShutdownStacks"/>).</param>
+    /// <param name="loggerGone">Whether the host is disposed, its logger with it (the stacks then go to stderr).</param>
+    internal static void Arm(Signal signal, TimeSpan deadline, ILogger logger, IThreadStackSource? stacks = null, Func<bool>? loggerGone = null)
     {
-        var thread = new Thread(() => Expire(signal, deadline, logger))
+        var thread = new Thread(() => Expire(signal, deadline, logger, stacks, loggerGone))
         {
             Name = "Signals shutdown deadline",
             IsBackground = true,
@@ -21,9 +26,19 @@ internal static class ShutdownWatchdog
         thread.Start();
     }
 
-    private static void Expire(Signal signal, TimeSpan deadline, ILogger logger)
+    private static void Expire(Signal signal, TimeSpan deadline, ILogger logger, IThreadStackSource? stacks, Func<bool>? loggerGone)
     {
-        Thread.Sleep(deadline);
+        var armed = System.Diagnostics.Stopwatch.StartNew();
+        if (stacks is not null)
+        {
+            var slice = SignalHostingOptions.ShutdownStacksSlice(deadline);
+            Thread.Sleep(deadline - slice);
+            string report = HungShutdownStacks.Capture(stacks, signal, deadline, slice);
+            HungShutdownStacks.Write(report, signal, logger, loggerGone?.Invoke() ?? false);
+        }
+        var left = deadline - armed.Elapsed;
+        if (left > TimeSpan.Zero)
+            Thread.Sleep(left);
         LastWords.Say(() =>
         {
             logger.LogCritical("The application did not end within {Deadline} of {Signal}: ending the process by {Signal} (status {Status}).",

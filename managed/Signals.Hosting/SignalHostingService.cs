@@ -28,7 +28,8 @@ internal sealed class SignalHostingService(
     IHostLifetime hostLifetime,
     SignalHostEvents events,
     ILogger<SignalHostingService> logger,
-    IMeterFactory? meterFactory = null) : IHostedLifecycleService, IDisposable
+    IMeterFactory? meterFactory = null,
+    IThreadStackSource? threadStacks = null) : IHostedLifecycleService, IDisposable
 {
     private readonly SignalHostingOptions _options = options.Value;
     private readonly List<SignalSubscription> _subscriptions = [];
@@ -177,7 +178,8 @@ internal sealed class SignalHostingService(
             return;
         }
         if (_deadline != Timeout.InfiniteTimeSpan)
-            ShutdownWatchdog.Arm(signal, _deadline, logger);
+            ShutdownWatchdog.Arm(signal, _deadline, logger,
+                _options.WriteThreadStacksAtShutdownDeadline ? threadStacks : null, () => Volatile.Read(ref _disposed));
         ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogInformation(
             "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): stopping the application (deadline {Deadline}, from {DeadlineSource}).",
             signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, DeadlineText, _deadlineSource), null);

@@ -4,12 +4,16 @@
 //            --hang-on-stop  --leave-termination-to-console-lifetime  --second-signal ExitNow|KeepWaiting
 //            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
+//            --signal-diagnostics (AddSignalDiagnostics: thread stacks on SIGQUIT and at the deadline)  --known-threads (KnownThreads)
+//            --block-on-stop (BlockingStopService: a StopAsync that blocks its thread)  --thread-stacks-signal NAME
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
+using Signals;
+using Signals.Diagnostics;
 using Signals.Hosting;
 using Signals.Hosting.TestApp;
 
@@ -25,6 +29,11 @@ bool hangOnStop = args.Contains("--hang-on-stop");
 bool leaveTermination = args.Contains("--leave-termination-to-console-lifetime");
 string? markerFile = ArgumentAfter("--marker-file");
 bool flood = args.Contains("--flood-output");
+bool signalDiagnostics = args.Contains("--signal-diagnostics");
+bool blockOnStop = args.Contains("--block-on-stop");
+string? threadStacksSignal = ArgumentAfter("--thread-stacks-signal");
+if (args.Contains("--known-threads"))
+    KnownThreads.Start();
 
 // A probe on the runtime's own signal path, created before the host: it prints when the runtime's
 // handler (the one ConsoleLifetime listens to) sees SIGTERM. It does not cancel, and ConsoleLifetime does.
@@ -57,7 +66,13 @@ builder.Services.AddSignals(options =>
         options.Diagnostics.AllowedPids = [.. diagnosticsPids.Split(',').Select(int.Parse)];
     options.Stop.VerifiedSendersOnly = stopVerifiedOnly;
     options.HandleTermination = !leaveTermination;
+    if (threadStacksSignal is not null)
+        options.ThreadStacksSignal = Signal.Parse(threadStacksSignal);
 });
+if (signalDiagnostics)
+    builder.Services.AddSignalDiagnostics();
+if (blockOnStop)
+    builder.Services.AddHostedService<BlockingStopService>();
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),
     provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood));
 
