@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using NUnit.Framework;
+
+namespace Signals.Tests.Hosting;
+
+/// <summary>
+/// <c>kill -QUIT</c> on a real Generic Host with AddSignals and AddSignalDiagnostics (tests/Signals.Hosting.TestApp, a
+/// child process, with threads in known states: KnownThreads), and the stacks of a shutdown that hangs. The signals
+/// are sent with kill(1), as an operator would. The app's console logger is single-line, so a report is one line.
+/// </summary>
+[TestFixture, NonParallelizable]
+public class GenericHostThreadStackTests : HostAppFixture
+{
+    private static void Kill(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", ["-s", signal, pid.ToString()]);
+        kill.WaitForExit();
+        Assert.That(kill.ExitCode, Is.EqualTo(0), $"kill -s {signal} {pid}");
+    }
+
+    private static bool IsReport(string line) => line.Contains("Thread stacks of pid ", StringComparison.Ordinal);
+
+    [Test]
+    public void QuitWritesEveryManagedThreadsStackAndTheHostKeepsRunning()
+    {
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--signal-diagnostics", "--known-threads");
+        Kill("QUIT", host.Pid);
+
+        string report = host.WaitForLine(IsReport, "the thread stacks");
+        Assert.That(report, Does.Contain($"Thread stacks of pid {host.Pid} "));
+        Assert.That(report, Does.Contain($"SIGQUIT from pid "));
+        Assert.That(report, Does.Match(@"\d+ managed threads \(\d+ thread-pool, 1 finalizer\), \d+ OS threads"));
+        // One block per thread, with its OS id, name and marks, and the frames by type and method.
+        Assert.That(report, Does.Match("Thread \\d+ \"known-waiter\" \\(managed \\d+, background\\): +waits in Monitor.Wait on System.Object 0x[0-9a-f]+ +at System.Threading.Monitor.Wait\\(System.Object, Int32\\) +at Signals.Hosting.TestApp.KnownThreads.BlockedInMonitorWait\\(\\)"));
+        Assert.That(report, Does.Match("\"known-sleeper\" [^:]*: +at System.Threading.Thread.Sleep\\(Int32\\) +at Signals.Hosting.TestApp.KnownThreads.SleepingInThreadSleep\\(\\)"));
+        Assert.That(report, Does.Match("\"known-spinner\" [^:]*: +at Signals.Hosting.TestApp.KnownThreads.SpinningInLoop\\(\\)"));
+        Assert.That(report, Does.Match("\"\\.NET Finalizer\" \\(managed \\d+, background, finalizer\\)"));
+        Assert.That(report, Does.Contain("Signals dispatcher):"));
+        // createdump's own lines stay off the application's output (it runs as our child, its output captured).
+        Assert.That(host.Lines, Has.None.Contains("[createdump]"), host.Transcript);
+
+        // Still serving: a reload works, SIGTERM ends it normally (SIGQUIT did not stop it, as ConsoleLifetime's would).
+        File.WriteAllText(ConfigFile, """{ "Greeting": "still here" }""");
+        Kill("HUP", host.Pid);
+        host.WaitForLine(line => line.StartsWith("reloaded Greeting=still here", StringComparison.Ordinal), "a reload after the stacks");
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    [Test]
+    public void QuitWhileAReportIsBeingWrittenIsCountedAndSkipped()
+    {
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--signal-diagnostics");
+        Kill("QUIT", host.Pid);
+        // The report's own thread exists from the hand-off until it is written (hundreds of ms at least: a dump).
+        var deadline = Stopwatch.StartNew();
+        while (!ThreadNames(host.Pid).Contains("Signals thread "))
+        {
+            if (deadline.Elapsed > HostChildProcess.Patience || host.Lines.Any(IsReport))
+                Assert.Inconclusive("The report was written before its thread could be seen; nothing to overlap with.");
+            Thread.Sleep(5);
+        }
+        Kill("QUIT", host.Pid);
+
+        host.WaitForLine(line => line.Contains("while thread stacks are being written: skipped (1 so far)", StringComparison.Ordinal), "the skipped request");
+        host.WaitForLine(IsReport, "the first report");
+        // Not queued: no second report follows. 3 s is several times what one report took here.
+        Thread.Sleep(3000);
+        Assert.That(host.Lines.Count(IsReport), Is.EqualTo(1), host.Transcript);
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    [Test]
+    public void AnInheritedIgnoredQuitStaysIgnoredWithOneLogLine()
+    {
+        using var host = HostChildProcess.StartWith("--ignore-signal=QUIT", WorkDirectory, "--config", ConfigFile, "--signal-diagnostics");
+        host.WaitForLine(line => line.Contains("SIGQUIT is ignored (inherited from the parent process", StringComparison.Ordinal) &&
+                                 line.Contains("ThreadStacksSignal", StringComparison.Ordinal), "the ignored-SIGQUIT line");
+        Assert.That(host.IgnoredSignals() & (1UL << (Signal.SIGQUIT.Number - 1)), Is.Not.Zero, "SIGQUIT must stay ignored");
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+        Assert.That(host.Lines, Has.None.Matches<string>(IsReport), host.Transcript);
+    }
+
+    [Test]
+    public void AnotherSignalCanAskForTheStacks()
+    {
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--signal-diagnostics", "--known-threads", "--thread-stacks-signal", "SIGUSR2");
+        Kill("USR2", host.Pid);
+        Assert.That(host.WaitForLine(IsReport, "the thread stacks"), Does.Contain("KnownThreads.BlockedInMonitorWait()"));
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    [Test]
+    public void WithoutSignalsDiagnosticsQuitSaysWhatToAddAndTheHostKeepsRunning()
+    {
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile);
+        Kill("QUIT", host.Pid);
+        host.WaitForLine(line => line.Contains("no managed thread stacks", StringComparison.Ordinal) &&
+                                 line.Contains("services.AddSignalDiagnostics()", StringComparison.Ordinal), "the line naming Signals.Diagnostics");
+        Assert.That(host.HasExited, Is.False, host.Transcript);
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    [Test]
+    public void AHungShutdownLogsTheStacksOfItsStopAsyncAndEndsWith143ByTheDeadline()
+    {
+        const int deadlineMs = 6000;
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--signal-diagnostics", "--block-on-stop", "--deadline-ms", deadlineMs.ToString());
+        var sinceSignal = Stopwatch.StartNew();
+        Kill("TERM", host.Pid);
+        host.WaitForLine(line => line == "blocking-stop-async waiting", "the blocking StopAsync");
+
+        Assert.That(host.WaitForExit(), Is.EqualTo(143), host.Transcript);
+        var took = sinceSignal.Elapsed;
+        string stacks = host.WaitForLine(line => line.Contains("The threads still running when the shutdown deadline of SIGTERM was reached", StringComparison.Ordinal), "the hung shutdown's stacks");
+        Assert.That(stacks, Does.Contain("BlockingStopService.StopAsync(System.Threading.CancellationToken)"));
+        Assert.That(stacks, Does.Contain("Thread stacks of pid"));
+        Assert.That(host.Lines, Has.One.Contains("shutdown did not finish within 00:00:06 of SIGTERM"), host.Transcript);
+        Assert.That(took, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(deadlineMs)));
+        // The stacks come out of a slice of the deadline, not on top of it.
+        Assert.That(took, Is.LessThan(TimeSpan.FromMilliseconds(deadlineMs + 1000)), host.Transcript);
+    }
+
+    private static HashSet<string> ThreadNames(int pid)
+    {
+        var names = new HashSet<string>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try { names.Add(File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n')); }
+                catch (IOException) { } // the thread ended
+            }
+        }
+        catch (DirectoryNotFoundException) { }
+        return names;
+    }
+}
