@@ -7,7 +7,8 @@ namespace Signals.Diagnostics;
 /// Writes a dump of this process with the runtime's own <c>createdump</c> (beside libcoreclr.so), started as our
 /// child with its output redirected. Why not the diagnostics IPC's WriteDump (what dotnet-dump uses): the runtime then
 /// starts createdump itself, with our stdout, and its "[createdump] ..." lines land in the application's output
-/// (measured: five lines per dump); the IPC is also off under <c>DOTNET_EnableDiagnostics=0</c>. createdump attaches
+/// (measured: five lines per dump); the IPC is also off under <c>DOTNET_EnableDiagnostics=0</c>, while createdump
+/// as our child still works then (measured: it reads the process with ptrace and the DAC, not through the IPC). createdump attaches
 /// with ptrace; under Yama's ptrace_scope 1 a child may not trace its parent unless the parent names it
 /// (PR_SET_PTRACER), which we do for the dump's duration, as the runtime does for its own createdump.
 /// One dump at a time per process.
@@ -27,11 +28,12 @@ internal static class SelfDump
     };
 
     /// <summary>Writes the dump to <paramref name="path"/>; throws InvalidOperationException naming the cause and the fix.</summary>
-    internal static void Write(string path, DumpType type, CancellationToken cancellationToken)
+    /// <param name="path">The dump file; its directory must exist and be writable.</param>
+    /// <param name="type">What the dump holds.</param>
+    /// <param name="minimumFreeBytes">Refuse unless the directory's file system has this much room.</param>
+    /// <param name="cancellationToken">Kills createdump and removes the partial file.</param>
+    internal static void Write(string path, DumpType type, long minimumFreeBytes, CancellationToken cancellationToken)
     {
-        if (Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics") == "0" || Environment.GetEnvironmentVariable("COMPlus_EnableDiagnostics") == "0")
-            throw new InvalidOperationException("the runtime's diagnostics are off (DOTNET_EnableDiagnostics=0): createdump cannot read the process. " +
-                "Unset DOTNET_EnableDiagnostics (or set DOTNET_EnableDiagnostics_Debugger=0 / _Profiler=0 to turn off only those parts).");
         string createdump = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
         if (!File.Exists(createdump))
             throw new InvalidOperationException($"the runtime has no createdump ({createdump} is missing; a single-file or trimmed runtime may leave it out): " +
@@ -39,6 +41,17 @@ internal static class SelfDump
         string? directory = Path.GetDirectoryName(path);
         if (directory is not null && !Directory.Exists(directory))
             throw new InvalidOperationException($"the directory {directory} does not exist: create it or configure another one.");
+        if (directory is not null)
+            CheckRoom(directory, minimumFreeBytes);
+        // Created here first, so that a read-only or unwritable directory is reported as such, not as createdump's failure.
+        try
+        {
+            File.WriteAllBytes(path, []);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"could not write {path} ({exception.Message}): configure a writable directory.", exception);
+        }
         lock (Gate)
         {
             int yama = YamaPtraceScope();
@@ -102,7 +115,7 @@ internal static class SelfDump
         if (said.Contains("No space", StringComparison.OrdinalIgnoreCase))
             return $"no space left for the dump {path}: free space or configure another directory.";
         if (said.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) || said.Contains("Read-only", StringComparison.OrdinalIgnoreCase) ||
-            said.Contains("open", StringComparison.OrdinalIgnoreCase))
+            said.Contains("Could not create output file", StringComparison.OrdinalIgnoreCase))
             return $"createdump could not write {path} (read-only or not writable by this user): configure a writable directory.";
         return "createdump failed";
     }
@@ -111,6 +124,23 @@ internal static class SelfDump
     {
         var lines = said.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return string.Join(" / ", lines.TakeLast(3));
+    }
+
+    /// <summary>Refuses when the file system of <paramref name="directory"/> has less than <paramref name="minimumFreeBytes"/> free.</summary>
+    internal static void CheckRoom(string directory, long minimumFreeBytes)
+    {
+        long free;
+        try
+        {
+            free = new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return; // unknown: let the write itself tell
+        }
+        if (free < minimumFreeBytes)
+            throw new InvalidOperationException($"no space for a dump in {directory}: {free >> 20} MB free, {minimumFreeBytes >> 20} MB needed at least: " +
+                "free space or configure another directory.");
     }
 
     internal static void TryDelete(string path)

@@ -17,7 +17,7 @@ public static class SignalDiagnostics
     /// <param name="writer">Where the report goes.</param>
     /// <param name="reason">Why it was asked for; in the header.</param>
     /// <param name="cancellationToken">Abandons the capture.</param>
-    /// <exception cref="InvalidOperationException">The stacks cannot be read; the message names the cause and what to change (ptrace refused, DOTNET_EnableDiagnostics=0, no room in the temporary directory).</exception>
+    /// <exception cref="InvalidOperationException">The stacks cannot be read; the message names the cause and what to change (ptrace refused, no createdump beside the runtime, the temporary directory missing, read-only or full).</exception>
     public static void WriteThreadStacks(TextWriter writer, string reason = "requested by the application", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);

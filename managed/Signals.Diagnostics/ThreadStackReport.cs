@@ -15,6 +15,9 @@ internal static class ThreadStackReport
 {
     private static readonly DateTime ProcessStart = ReadProcessStart();
 
+    /// <summary>Room the temporary Mini dump needs (about 11 MB measured), with a margin.</summary>
+    private const long MinimumFreeBytes = 64L << 20;
+
     internal static void Write(TextWriter writer, string reason, CancellationToken cancellationToken)
     {
         var taken = Stopwatch.StartNew();
@@ -39,13 +42,15 @@ internal static class ThreadStackReport
         {
             try
             {
-                SelfDump.Write(path, DumpType.Mini, cancellationToken);
+                SelfDump.Write(path, DumpType.Mini, MinimumFreeBytes, cancellationToken);
             }
             catch (InvalidOperationException exception) when (exception.Message.Contains("could not write", StringComparison.Ordinal) ||
-                                                                exception.Message.Contains("no space", StringComparison.Ordinal))
+                                                                exception.Message.Contains("no space", StringComparison.Ordinal) ||
+                                                                exception.Message.Contains("could not write", StringComparison.Ordinal) ||
+                                                                exception.Message.Contains("does not exist", StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"{exception.Message} The thread stacks need about 15 MB in the temporary directory " +
-                    $"({Path.GetTempPath()}; TMPDIR picks another).", exception);
+                throw new InvalidOperationException($"{exception.Message} The thread stacks write a dump of about 11 MB to the temporary directory " +
+                    $"({Path.GetTempPath()}; TMPDIR picks another) and remove it at once.", exception);
             }
             long dumpMs = taken.ElapsedMilliseconds;
             long dumpBytes = new FileInfo(path).Length;

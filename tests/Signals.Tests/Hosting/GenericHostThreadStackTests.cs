@@ -106,6 +106,32 @@ public class GenericHostThreadStackTests : HostAppFixture
     }
 
     [Test]
+    public void ATemporaryDirectoryWithoutRoomIsOneLineWithTheCauseAndTheFix()
+    {
+        // /proc has no free space (statvfs says 0) and takes no files, even from root.
+        using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["TMPDIR"] = "/proc" }, WorkDirectory,
+            "--config", ConfigFile, "--signal-diagnostics");
+        Kill("QUIT", host.Pid);
+        string line = host.WaitForLine(candidate => candidate.Contains("no thread stacks:", StringComparison.Ordinal), "the failure line");
+        Assert.That(line, Does.Contain("no space for a dump in /proc: 0 MB free").And.Contain("free space or configure another directory").And.Contain("TMPDIR picks another"));
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    [Test]
+    public void DiagnosticsTurnedOffStillGiveTheStacks()
+    {
+        // DOTNET_EnableDiagnostics=0 closes the diagnostics IPC (dotnet-dump, dotnet-stack); createdump as our child
+        // reads the process with ptrace and the DAC, not through the IPC.
+        using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["DOTNET_EnableDiagnostics"] = "0" }, WorkDirectory,
+            "--config", ConfigFile, "--signal-diagnostics", "--known-threads");
+        Kill("QUIT", host.Pid);
+        Assert.That(host.WaitForLine(IsReport, "the thread stacks"), Does.Contain("KnownThreads.BlockedInMonitorWait()"));
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    [Test]
     public void AHungShutdownLogsTheStacksOfItsStopAsyncAndEndsWith143ByTheDeadline()
     {
         const int deadlineMs = 6000;
