@@ -83,7 +83,8 @@ internal static class SelfDump
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { Environment.ProcessId.ToString(), "-f", path, Option(type) })
+        // createdump expands %p, %e, %h, %t and %% in the name (DOTNET_DbgMiniDumpName's syntax): ours is literal.
+        foreach (var argument in new[] { Environment.ProcessId.ToString(), "-f", path.Replace("%", "%%", StringComparison.Ordinal), Option(type) })
             start.ArgumentList.Add(argument);
         using var child = Process.Start(start) ?? throw new InvalidOperationException($"{createdump} did not start.");
         child.StandardInput.Close();

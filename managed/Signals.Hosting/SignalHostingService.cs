@@ -29,7 +29,8 @@ internal sealed class SignalHostingService(
     SignalHostEvents events,
     ILogger<SignalHostingService> logger,
     IMeterFactory? meterFactory = null,
-    IThreadStackSource? threadStacks = null) : IHostedLifecycleService, IDisposable
+    IThreadStackSource? threadStacks = null,
+    IProcessDumpWriter? dumpWriter = null) : IHostedLifecycleService, IDisposable
 {
     private readonly SignalHostingOptions _options = options.Value;
     private readonly List<SignalSubscription> _subscriptions = [];
@@ -183,7 +184,10 @@ internal sealed class SignalHostingService(
         ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogInformation(
             "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): stopping the application (deadline {Deadline}, from {DeadlineSource}).",
             signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, DeadlineText, _deadlineSource), null);
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state.StopApplication(), lifetime, preferLocal: false);
+        if (signal == Signal.SIGTERM && DumpOnSigTerm.Requested())
+            ThreadPool.UnsafeQueueUserWorkItem(_ => DumpOnSigTerm.ThenStop(dumpWriter, lifetime.StopApplication, logger), null);
+        else
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.StopApplication(), lifetime, preferLocal: false);
     }
 
     internal void OnHangup(SignalEvent signalEvent)

@@ -6,6 +6,7 @@
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 //            --signal-diagnostics (AddSignalDiagnostics: thread stacks on SIGQUIT and at the deadline)  --known-threads (KnownThreads)
 //            --block-on-stop (BlockingStopService: a StopAsync that blocks its thread)  --thread-stacks-signal NAME
+//            --dump-signal NAME --dump-dir DIR --dump-max N --dump-type Mini|WithHeap|Triage|Full (with --signal-diagnostics)
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,8 +70,18 @@ builder.Services.AddSignals(options =>
     if (threadStacksSignal is not null)
         options.ThreadStacksSignal = Signal.Parse(threadStacksSignal);
 });
+string? dumpSignal = ArgumentAfter("--dump-signal");
 if (signalDiagnostics)
-    builder.Services.AddSignalDiagnostics();
+    builder.Services.AddSignalDiagnostics(options =>
+    {
+        if (dumpSignal is null)
+            return;
+        options.DumpSignal = Signal.Parse(dumpSignal);
+        options.Dump.Directory = ArgumentAfter("--dump-dir") ?? throw new ArgumentException("--dump-signal needs --dump-dir DIR");
+        options.Dump.MaxFiles = int.Parse(ArgumentAfter("--dump-max") ?? "3");
+        if (ArgumentAfter("--dump-type") is { } dumpType)
+            options.Dump.Type = Enum.Parse<DumpType>(dumpType);
+    });
 if (blockOnStop)
     builder.Services.AddHostedService<BlockingStopService>();
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),

@@ -1,10 +1,11 @@
 namespace Signals.Diagnostics;
 
 /// <summary>
-/// A signal that writes thread stacks (<see cref="SignalDiagnostics.SubscribeThreadStacks(Signal, TextWriter, SubscriptionOptions?)"/>).
-/// Dispose removes the subscription; a report already being written finishes.
+/// A signal that writes thread stacks (<see cref="SignalDiagnostics.SubscribeThreadStacks(Signal, TextWriter, SubscriptionOptions?)"/>)
+/// or a dump (<see cref="SignalDiagnostics.SubscribeDumps"/>). Dispose removes the subscription; a report or dump already
+/// being written finishes.
 /// </summary>
-public sealed class ThreadStackSubscription : IDisposable
+public sealed class DiagnosticsSubscription : IDisposable
 {
     private readonly SignalSubscription _subscription;
     private readonly Action<string> _write;
@@ -12,9 +13,12 @@ public sealed class ThreadStackSubscription : IDisposable
     private long _skipped;
     private long _written;
 
-    internal ThreadStackSubscription(Signal signal, Action<string> write, SubscriptionOptions? options)
+    private readonly string _threadName;
+
+    internal DiagnosticsSubscription(Signal signal, Action<string> write, SubscriptionOptions? options, string threadName = "Signals thread stacks")
     {
         _write = write;
+        _threadName = threadName;
         var source = options ?? new SubscriptionOptions();
         // Our callback only hands off, so it runs on the dispatcher whatever the caller's target was.
         var ours = new SubscriptionOptions
@@ -28,10 +32,10 @@ public sealed class ThreadStackSubscription : IDisposable
         _subscription = SignalEvents.Subscribe(signal, OnSignal, ours);
     }
 
-    /// <summary>Deliveries skipped because a report was being written.</summary>
+    /// <summary>Deliveries skipped because a report or dump was being written.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
-    /// <summary>Reports written (or failed with a message) so far.</summary>
+    /// <summary>Reports or dumps written (or failed with a message) so far.</summary>
     public long Written => Interlocked.Read(ref _written);
 
     private void OnSignal(SignalEvent signalEvent)
@@ -45,14 +49,14 @@ public sealed class ThreadStackSubscription : IDisposable
         new Thread(() =>
         {
             try { _write(reason); }
-            catch (Exception exception) { Console.Error.WriteLine($"Signals.Diagnostics: writing thread stacks failed: {exception}"); }
+            catch (Exception exception) { Console.Error.WriteLine($"Signals.Diagnostics: writing thread stacks or a dump failed: {exception}"); }
             finally
             {
                 Interlocked.Increment(ref _written);
                 Volatile.Write(ref _busy, 0);
             }
         })
-        { Name = "Signals thread stacks", IsBackground = true }.Start();
+        { Name = _threadName, IsBackground = true }.Start();
     }
 
     /// <inheritdoc />
