@@ -19,7 +19,7 @@ internal static class ClrMdStacks
     internal static IReadOnlyList<ManagedThread> Read(string dumpPath, IReadOnlyList<NativeThreads.Entry> osThreads)
     {
         var names = osThreads.ToDictionary(t => t.Id, t => t.Name);
-        using var target = DataTarget.LoadDump(dumpPath);
+        using var target = DataTarget.LoadDump(dumpPath, new DataTargetOptions { FileLocator = new LocalFileLocator(), SymbolPaths = [] });
         if (target.ClrVersions.Length == 0)
             throw new InvalidOperationException("the dump holds no .NET runtime.");
         string dac = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "libmscordaccore.so");

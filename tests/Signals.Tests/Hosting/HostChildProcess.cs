@@ -46,9 +46,18 @@ internal sealed class HostChildProcess : IDisposable
     internal static HostChildProcess StartWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments) =>
         StartWith(TerminalDispositions, environment, workingDirectory, arguments);
 
-    private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments)
+    /// <summary>
+    /// Like <see cref="Start"/>, run as another user (setpriv: real and effective uid and gid, no supplementary
+    /// groups); <paramref name="workingDirectory"/> and the files the app reads must be readable by that user.
+    /// </summary>
+    internal static HostChildProcess StartAsUser(uint uid, string workingDirectory, params string[] arguments) =>
+        StartWith(TerminalDispositions, new Dictionary<string, string>(), workingDirectory, arguments,
+            ["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups"]);
+
+    private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments,
+        string[]? runAs = null)
     {
-        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments) };
+        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments, runAs) };
         foreach (var (name, value) in environment)
             process.StartInfo.Environment[name] = value;
         var child = new HostChildProcess(process);
@@ -82,17 +91,17 @@ internal sealed class HostChildProcess : IDisposable
         return child;
     }
 
-    private static ProcessStartInfo StartInfo(string dispositions, string workingDirectory, IEnumerable<string> arguments)
+    private static ProcessStartInfo StartInfo(string dispositions, string workingDirectory, IEnumerable<string> arguments, string[]? runAs = null)
     {
-        // env execs the app in place: the child's pid is the app's.
-        var start = new ProcessStartInfo("env")
+        // env (and setpriv) exec the app in place: the child's pid is the app's.
+        var start = new ProcessStartInfo(runAs is null ? "env" : runAs[0])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dispositions, DotnetHost(), TestAppPath() }.Concat(arguments))
+        foreach (var argument in (runAs is null ? [] : runAs[1..].Append("env")).Concat([dispositions, DotnetHost(), TestAppPath()]).Concat(arguments))
             start.ArgumentList.Add(argument);
         return start;
     }
