@@ -59,6 +59,8 @@ internal static class ClrMdStacks
             if (thread.ManagedThreadId == self) marks.Add("writing this report");
             if (thread.IsGc) marks.Add("GC");
             string title = $"Thread {osId} \"{name}\" ({string.Join(", ", marks)}):";
+            if (thread.ManagedThreadId == self)
+                frames.Clear(); // our own capture: its frames say nothing about the application
             string? monitor = frames.Take(4).FirstOrDefault(f => f.StartsWith("System.Threading.Monitor.", StringComparison.Ordinal));
             threads.Add(new ManagedThread(title, LockOf(runtime, thread, monitor, locks, osIdByAddress), frames, pool, thread.IsFinalizer));
         }

@@ -68,7 +68,7 @@ internal static class ThreadStackReport
                 foreach (var frame in thread.Frames)
                     writer.WriteLine($"    at {frame}");
                 if (thread.Frames.Count == 0)
-                    writer.WriteLine("    (no managed frames)");
+                    writer.WriteLine(thread.Title.Contains("writing this report", StringComparison.Ordinal) ? "    (frames left out)" : "    (no managed frames)");
             }
         }
         finally
