@@ -110,9 +110,12 @@ internal static class SelfDump
     /// <summary>The cause and the fix, from what createdump said.</summary>
     private static string Explain(string said, string path)
     {
-        if (said.Contains("ptrace", StringComparison.OrdinalIgnoreCase) || said.Contains("Operation not permitted", StringComparison.Ordinal))
-            return "createdump could not attach to the process with ptrace (refused by seccomp, Yama or a missing CAP_SYS_PTRACE in a container): " +
-                "allow ptrace (docker run --cap-add=SYS_PTRACE, a seccomp profile that allows ptrace, or kernel.yama.ptrace_scope<=1).";
+        // First: createdump's access failures also say "Permission denied", which must not read as an unwritable file.
+        if (said.Contains("ptrace", StringComparison.OrdinalIgnoreCase) || said.Contains("Operation not permitted", StringComparison.Ordinal) ||
+            said.Contains("does not have permissions or access", StringComparison.OrdinalIgnoreCase) || said.Contains("/mem)", StringComparison.Ordinal))
+            return "createdump may not read the process's memory (ptrace refused: the process is not dumpable after prctl(PR_SET_DUMPABLE, 0) " +
+                "or a setuid/capability change, or seccomp, Yama or a container without CAP_SYS_PTRACE forbid it): keep the process dumpable, " +
+                "or allow ptrace (docker run --cap-add=SYS_PTRACE, a seccomp profile that allows ptrace, kernel.yama.ptrace_scope<=1).";
         if (said.Contains("No space", StringComparison.OrdinalIgnoreCase))
             return $"no space left for the dump {path}: free space or configure another directory.";
         if (said.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) || said.Contains("Read-only", StringComparison.OrdinalIgnoreCase) ||

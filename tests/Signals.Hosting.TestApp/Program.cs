@@ -7,6 +7,7 @@
 //            --signal-diagnostics (AddSignalDiagnostics: thread stacks on SIGQUIT and at the deadline)  --known-threads (KnownThreads)
 //            --block-on-stop (BlockingStopService: a StopAsync that blocks its thread)  --thread-stacks-signal NAME
 //            --dump-signal NAME --dump-dir DIR --dump-max N --dump-type Mini|WithHeap|Triage|Full (with --signal-diagnostics)
+//            --not-dumpable (prctl PR_SET_DUMPABLE 0: the kernel refuses ptrace from processes without CAP_SYS_PTRACE)
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,8 @@ bool flood = args.Contains("--flood-output");
 bool signalDiagnostics = args.Contains("--signal-diagnostics");
 bool blockOnStop = args.Contains("--block-on-stop");
 string? threadStacksSignal = ArgumentAfter("--thread-stacks-signal");
+if (args.Contains("--not-dumpable") && Prctl(4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0) != 0)
+    throw new InvalidOperationException($"prctl(PR_SET_DUMPABLE, 0) failed: errno {Marshal.GetLastPInvokeError()}");
 if (args.Contains("--known-threads"))
     KnownThreads.Start();
 
@@ -93,6 +96,9 @@ host.Services.GetRequiredService<SignalHostEvents>().ConfigurationReloaded += (_
 host.Run();
 Console.WriteLine("host-run returned");
 return 0;
+
+[DllImport("libc", EntryPoint = "prctl", SetLastError = true)]
+static extern int Prctl(int option, nint arg2, nint arg3, nint arg4, nint arg5);
 
 string? ArgumentAfter(string name)
 {

@@ -54,11 +54,9 @@ public class GenericHostThreadStackTests : HostAppFixture
         // nobody (65534), with root's HOME inherited: ClrMD's default symbol cache would have thrown inside a DAC
         // callback there and ended the process (seen); the report reads only local files.
         const uint nobody = 65534;
-        File.SetUnixFileMode(WorkDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        File.SetUnixFileMode(ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         if (SignalSender.UserId != 0)
             Assert.Ignore("Needs root to start the service as another user.");
+        MakeReadableByOthers();
         using var host = HostChildProcess.StartAsUser(nobody, WorkDirectory, "--config", ConfigFile, "--signal-diagnostics", "--known-threads");
         Assert.That(File.ReadAllLines($"/proc/{host.Pid}/status").Single(line => line.StartsWith("Uid:", StringComparison.Ordinal)), Does.Contain($"\t{nobody}\t"));
         Kill("QUIT", host.Pid);
@@ -67,6 +65,31 @@ public class GenericHostThreadStackTests : HostAppFixture
         Assert.That(report, Does.Contain("KnownThreads.BlockedInMonitorWait()").And.Contain("KnownThreads.SleepingInThreadSleep()"));
         Kill("TERM", host.Pid);
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void PtraceRefusedIsOneLineWithTheCauseAndTheFix()
+    {
+        // A process that made itself non-dumpable refuses ptrace (and /proc/PID/mem) to processes without
+        // CAP_SYS_PTRACE: createdump, run as the same non-root user, cannot read it.
+        if (SignalSender.UserId != 0)
+            Assert.Ignore("Needs root to start the service as another user.");
+        MakeReadableByOthers();
+        using var host = HostChildProcess.StartAsUser(65534, WorkDirectory, "--config", ConfigFile, "--signal-diagnostics", "--not-dumpable");
+        Kill("QUIT", host.Pid);
+        string line = host.WaitForLine(candidate => candidate.Contains("no thread stacks:", StringComparison.Ordinal), "the failure line");
+        Assert.That(line, Does.Contain("createdump may not read the process's memory (ptrace refused").And.Contain("keep the process dumpable"));
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private void MakeReadableByOthers()
+    {
+        File.SetUnixFileMode(WorkDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
     [Test]
