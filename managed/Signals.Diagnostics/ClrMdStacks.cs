@@ -30,6 +30,7 @@ internal static class ClrMdStacks
         var osIdByAddress = runtime.Threads.ToDictionary(t => t.Address, t => t.OSThreadId);
         int self = Environment.CurrentManagedThreadId;
 
+        using var sources = new SourceLines();
         var threads = new List<ManagedThread>();
         foreach (var thread in runtime.Threads)
         {
@@ -40,7 +41,7 @@ internal static class ClrMdStacks
             foreach (var frame in thread.EnumerateStackTrace())
             {
                 string? text = frame.Kind == ClrStackFrameKind.ManagedMethod && frame.Method is { } method
-                    ? $"{method.Type?.Name}.{method.Name}({Parameters(method.Signature)})"
+                    ? $"{method.Type?.Name}.{method.Name}({Parameters(method.Signature)}){sources.Find(method.Type?.Module?.Name, method.MetadataToken, SafeILOffset(method, frame.InstructionPointer))}"
                     : frame.FrameName is { Length: > 0 } frameName && !PlumbingFrames.Contains(frameName) ? $"[{frameName}]" : null;
                 if (text is null || text == lastFrame)
                     continue;
@@ -65,6 +66,16 @@ internal static class ClrMdStacks
             threads.Add(new ManagedThread(title, LockOf(runtime, thread, monitor, locks, osIdByAddress), frames, pool, thread.IsFinalizer));
         }
         return threads;
+    }
+
+    /// <summary>
+    /// The IL offset of a return address. It points just after the call, so one byte back is the call itself (what a
+    /// debugger shows for every frame but the innermost). -1 when unknown.
+    /// </summary>
+    private static int SafeILOffset(ClrMethod method, ulong instructionPointer)
+    {
+        try { return method.GetILOffset(instructionPointer > 0 ? instructionPointer - 1 : 0); }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException) { return -1; }
     }
 
     /// <summary>"(System.Object, Int32)" from "System.Threading.Monitor.Wait(System.Object, Int32)".</summary>

@@ -42,7 +42,7 @@ public class ServeThreadStackTests
         {
             Assert.That(header, Does.Match(@"\d+ managed threads \(\d+ thread-pool, 1 finalizer\)"));
             // The main thread, working in DemoService.Run (it waits on the shutdown token between jobs).
-            service.WaitForLine(line => line.Trim() == "at Signals.Demo.Serve.DemoService.Run()", "the main thread's DemoService.Run frame");
+            service.WaitForLine(line => line.Trim().StartsWith("at Signals.Demo.Serve.DemoService.Run()", StringComparison.Ordinal), "the main thread's DemoService.Run frame");
             service.WaitForLine(line => line.Contains("Signals dispatcher):"), "the dispatcher's block");
         }
         Assert.That(service.Stdout, Has.None.Contains("[createdump]"), service.Transcript());

@@ -33,6 +33,10 @@ public class GenericHostThreadStackTests : HostAppFixture
         // One block per thread, with its OS id, name and marks, and the frames by type and method.
         Assert.That(report, Does.Match("Thread \\d+ \"known-waiter\" \\(managed \\d+, background\\): +waits in Monitor.Wait on System.Object 0x[0-9a-f]+ +at System.Threading.Monitor.Wait\\(System.Object, Int32\\) +at Signals.Hosting.TestApp.KnownThreads.BlockedInMonitorWait\\(\\)"));
         Assert.That(report, Does.Match("\"known-sleeper\" [^:]*: +at System.Threading.Thread.Sleep\\(Int32\\) +at Signals.Hosting.TestApp.KnownThreads.SleepingInThreadSleep\\(\\)"));
+        // file:line from the test app's portable PDB: the line of the Monitor.Wait call.
+        int waitLine = Array.FindIndex(File.ReadAllLines(Path.Combine(SourceDirectory(), "tests", "Signals.Hosting.TestApp", "KnownThreads.cs")),
+            line => line.Trim() == "Monitor.Wait(Gate);") + 1;
+        Assert.That(report, Does.Contain($"KnownThreads.BlockedInMonitorWait() in {Path.Combine(SourceDirectory(), "tests", "Signals.Hosting.TestApp", "KnownThreads.cs")}:line {waitLine}"));
         Assert.That(report, Does.Match("\"known-spinner\" [^:]*: +at Signals.Hosting.TestApp.KnownThreads.SpinningInLoop\\(\\)"));
         Assert.That(report, Does.Match("\"\\.NET Finalizer\" \\(managed \\d+, background, finalizer\\)"));
         Assert.That(report, Does.Contain("Signals dispatcher):"));
@@ -194,6 +198,16 @@ public class GenericHostThreadStackTests : HostAppFixture
         Assert.That(took, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(deadlineMs)));
         // The stacks come out of a slice of the deadline, not on top of it.
         Assert.That(took, Is.LessThan(TimeSpan.FromMilliseconds(deadlineMs + 1000)), host.Transcript);
+    }
+
+    /// <summary>The repository root: the folder above the test assembly that holds Signals.sln.</summary>
+    private static string SourceDirectory()
+    {
+        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "Signals.sln")))
+                return directory.FullName;
+        Assert.Fail("No Signals.sln above the tests.");
+        return null!;
     }
 
     private static HashSet<string> ThreadNames(int pid)
