@@ -11,7 +11,8 @@ public static class SignalDiagnostics
 {
     /// <summary>
     /// Writes a header (pid, time, uptime, thread counts) and one block per managed thread (OS thread id, name,
-    /// managed id, finalizer/thread-pool/dispatcher marks, the lock it waits on where known, its frames) to
+    /// managed id, finalizer/thread-pool/dispatcher marks, the lock it waits on where known, its frames with file:line
+    /// where a portable PDB is beside the assembly) to
     /// <paramref name="writer"/>. Under NativeAOT it writes the OS threads and says why there are no managed stacks.
     /// </summary>
     /// <param name="writer">Where the report goes.</param>
