@@ -89,4 +89,27 @@ public class GenericHostDumpTests : HostAppFixture
         Kill("TERM", host.Pid);
         Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
     }
+
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void TheDumpSignalRefusesADirectoryItCannotWrite()
+    {
+        // A directory of root's, read-only for the service's user (nobody): the same answer as a read-only mount.
+        if (SignalSender.UserId != 0)
+            Assert.Ignore("Needs root to start the service as another user.");
+        var readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
+                       UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(WorkDirectory, readable);
+        File.SetUnixFileMode(ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        string dumps = Directory.CreateDirectory(Path.Combine(WorkDirectory, "dumps")).FullName;
+        File.SetUnixFileMode(dumps, readable);
+        using var host = HostChildProcess.StartAsUser(65534, WorkDirectory, "--config", ConfigFile, "--signal-diagnostics",
+            "--dump-signal", "SIGUSR2", "--dump-dir", dumps);
+        Kill("USR2", host.Pid);
+        string line = host.WaitForLine(candidate => candidate.Contains("No dump (SIGUSR2 from pid", StringComparison.Ordinal), "the refusal");
+        Assert.That(line, Does.Contain($"could not write {dumps}/dump-{host.Pid}-").And.Contain("configure a writable directory"));
+        Assert.That(Directory.GetFiles(dumps), Is.Empty);
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
 }
