@@ -29,12 +29,13 @@ internal static class ShutdownWatchdog
     private static void Expire(Signal signal, TimeSpan deadline, ILogger logger, IThreadStackSource? stacks, Func<bool>? loggerGone)
     {
         var armed = System.Diagnostics.Stopwatch.StartNew();
+        string? report = null;
         if (stacks is not null)
         {
+            // Captured before the deadline, written only when it is reached: a shutdown that ends in time says nothing.
             var slice = SignalHostingOptions.ShutdownStacksSlice(deadline);
             Thread.Sleep(deadline - slice);
-            string report = HungShutdownStacks.Capture(stacks, signal, deadline, slice);
-            HungShutdownStacks.Write(report, signal, logger, loggerGone?.Invoke() ?? false);
+            report = HungShutdownStacks.Capture(stacks, signal, deadline, slice);
         }
         var left = deadline - armed.Elapsed;
         if (left > TimeSpan.Zero)
@@ -45,6 +46,9 @@ internal static class ShutdownWatchdog
                 deadline, signal, signal, 128 + signal.Number);
             // The logger may write asynchronously, and the process ends soon: say it on stderr too.
             Console.Error.WriteLine($"Signals.Hosting: shutdown did not finish within {deadline} of {signal}; ending the process by {signal} (status {128 + signal.Number}).");
+            // After the line above, in the same bounded wait: a blocked logger may lose the stacks, never the exit.
+            if (report is not null)
+                HungShutdownStacks.Write(report, signal, logger, loggerGone?.Invoke() ?? false);
         });
         SignalTermination.ExitBySignal(signal);
     }

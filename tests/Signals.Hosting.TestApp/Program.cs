@@ -5,7 +5,8 @@
 //            --systemd-lifetime (what UseSystemd() registers under systemd)  --reload-uids U,U  --stop-verified-only  --diagnostics-pids P,P
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 //            --signal-diagnostics (AddSignalDiagnostics: thread stacks on SIGQUIT and at the deadline)  --known-threads (KnownThreads)
-//            --block-on-stop (BlockingStopService: a StopAsync that blocks its thread)  --thread-stacks-signal NAME
+//            --block-on-stop (BlockingStopService: a StopAsync that blocks its thread)  --block-on-stop-ms N (for N ms only)
+//            --thread-stacks-signal NAME
 //            --dump-signal NAME --dump-dir DIR --dump-max N --dump-type Mini|WithHeap|Triage|Full (with --signal-diagnostics)
 //            --not-dumpable (prctl PR_SET_DUMPABLE 0: the kernel refuses ptrace from processes without CAP_SYS_PTRACE)
 using System.Runtime.InteropServices;
@@ -85,8 +86,9 @@ if (signalDiagnostics)
         if (ArgumentAfter("--dump-type") is { } dumpType)
             options.Dump.Type = Enum.Parse<DumpType>(dumpType);
     });
-if (blockOnStop)
-    builder.Services.AddHostedService<BlockingStopService>();
+string? blockOnStopMs = ArgumentAfter("--block-on-stop-ms");
+if (blockOnStop || blockOnStopMs is not null)
+    builder.Services.AddHostedService(_ => new BlockingStopService(blockOnStopMs is null ? null : TimeSpan.FromMilliseconds(int.Parse(blockOnStopMs))));
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),
     provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood));
 

@@ -200,6 +200,18 @@ public class GenericHostThreadStackTests : HostAppFixture
         Assert.That(took, Is.LessThan(TimeSpan.FromMilliseconds(deadlineMs + 1000)), host.Transcript);
     }
 
+    [Test]
+    public void ASlowShutdownThatEndsInTimeWritesNoStacks()
+    {
+        // Deadline 10 s: the capture starts at 5 s, while StopAsync still blocks (7 s); the shutdown then ends in time.
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--signal-diagnostics", "--block-on-stop-ms", "7000", "--deadline-ms", "10000");
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+        Assert.That(host.Lines, Has.One.EqualTo("blocking-stop-async returned"), host.Transcript);
+        Assert.That(host.Lines, Has.None.Contains("threads still running"), host.Transcript);
+        Assert.That(host.Lines, Has.None.Contains("did not finish within"), host.Transcript);
+    }
+
     /// <summary>The repository root: the folder above the test assembly that holds Signals.sln.</summary>
     private static string SourceDirectory()
     {
