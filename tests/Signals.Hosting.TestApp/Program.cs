@@ -6,7 +6,7 @@
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
 //            --signal-diagnostics (AddSignalDiagnostics: thread stacks on SIGQUIT and at the deadline)  --known-threads (KnownThreads)
 //            --block-on-stop (BlockingStopService: a StopAsync that blocks its thread)  --block-on-stop-ms N (for N ms only)
-//            --thread-stacks-signal NAME
+//            --thread-stacks-signal NAME  --thread-stacks-pids P,P
 //            --dump-signal NAME --dump-dir DIR --dump-max N --dump-type Mini|WithHeap|Triage|Full (with --signal-diagnostics)
 //            --not-dumpable (prctl PR_SET_DUMPABLE 0: the kernel refuses ptrace from processes without CAP_SYS_PTRACE)
 using System.Runtime.InteropServices;
@@ -73,6 +73,8 @@ builder.Services.AddSignals(options =>
     options.HandleTermination = !leaveTermination;
     if (threadStacksSignal is not null)
         options.ThreadStacksSignal = Signal.Parse(threadStacksSignal);
+    if (ArgumentAfter("--thread-stacks-pids") is { } threadStacksPids)
+        options.ThreadStacks.AllowedPids = [.. threadStacksPids.Split(',').Select(int.Parse)];
 });
 string? dumpSignal = ArgumentAfter("--dump-signal");
 if (signalDiagnostics)

@@ -201,6 +201,19 @@ public class GenericHostThreadStackTests : HostAppFixture
     }
 
     [Test]
+    public void TheSenderPolicyRejectsAnUnlistedSender()
+    {
+        // Only pid 1 may ask; kill(1) run by this test is another process.
+        using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--signal-diagnostics", "--thread-stacks-pids", "1");
+        Kill("QUIT", host.Pid);
+        host.WaitForLine(line => line.Contains("Rejected SIGQUIT from pid ", StringComparison.Ordinal) &&
+                                 line.Contains("the thread stacks sender policy does not allow this sender", StringComparison.Ordinal), "the rejection");
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+        Assert.That(host.Lines, Has.None.Matches<string>(IsReport), host.Transcript);
+    }
+
+    [Test]
     public void ASlowShutdownThatEndsInTimeWritesNoStacks()
     {
         // Deadline 10 s: the capture starts at 5 s, while StopAsync still blocks (7 s); the shutdown then ends in time.
