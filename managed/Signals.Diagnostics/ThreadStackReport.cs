@@ -37,7 +37,8 @@ internal static class ThreadStackReport
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "ClrMD is not trimmable; this package is not marked trimmable either.")]
     private static void WriteManaged(TextWriter writer, string reason, IReadOnlyList<NativeThreads.Entry> osThreads, Stopwatch taken, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"signals-stacks-{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.dmp");
+        SweepStale(Path.GetTempPath());
+        string path = Path.Combine(Path.GetTempPath(), $"{StackDumpPrefix}{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.dmp");
         try
         {
             try
@@ -74,6 +75,29 @@ internal static class ThreadStackReport
         finally
         {
             SelfDump.TryDelete(path);
+        }
+    }
+
+    private const string StackDumpPrefix = "signals-stacks-";
+
+    /// <summary>
+    /// Removes temporary dumps left by processes that ended while writing a report (a hung shutdown's capture is
+    /// abandoned at the deadline, and the process ends before its cleanup runs): signals-stacks-PID-*.dmp whose PID is
+    /// gone. Best effort: another user's files are not ours to remove and stay.
+    /// </summary>
+    private static void SweepStale(string directory)
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, StackDumpPrefix + "*.dmp"))
+            {
+                var parts = Path.GetFileName(file)[StackDumpPrefix.Length..].Split('-');
+                if (parts.Length == 2 && int.TryParse(parts[0], out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+                    SelfDump.TryDelete(file);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

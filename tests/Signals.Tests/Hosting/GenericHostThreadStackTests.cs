@@ -97,6 +97,35 @@ public class GenericHostThreadStackTests : HostAppFixture
     }
 
     [Test]
+    public void ATemporaryDumpLeftByAnEndedProcessIsRemovedByTheNextReport()
+    {
+        // What a process leaves when it ends during a capture (a hung shutdown's, abandoned at the deadline).
+        string temporary = Directory.CreateDirectory(Path.Combine(WorkDirectory, "tmp")).FullName;
+        int gone = EndedProcessId();
+        string stale = Path.Combine(temporary, $"signals-stacks-{gone}-20260101T000000000.dmp");
+        string other = Path.Combine(temporary, "signals-stacks-notes.txt");
+        File.WriteAllText(stale, "left behind");
+        File.WriteAllText(other, "not a dump of ours");
+        using var host = HostChildProcess.StartWith(new Dictionary<string, string> { ["TMPDIR"] = temporary }, WorkDirectory,
+            "--config", ConfigFile, "--signal-diagnostics");
+        Kill("QUIT", host.Pid);
+        host.WaitForLine(IsReport, "the thread stacks");
+        Assert.That(File.Exists(stale), Is.False, "the ended process's temporary dump");
+        Assert.That(File.Exists(other), Is.True);
+        Assert.That(Directory.GetFiles(temporary, "*.dmp"), Is.Empty, "the report's own dump is removed too");
+        Kill("TERM", host.Pid);
+        Assert.That(host.WaitForExit(), Is.EqualTo(0), host.Transcript);
+    }
+
+    /// <summary>The pid of a process that has ended (and was reaped), so no live process has it for now.</summary>
+    private static int EndedProcessId()
+    {
+        using var ended = Process.Start("true")!;
+        ended.WaitForExit();
+        return ended.Id;
+    }
+
+    [Test]
     public void QuitWhileAReportIsBeingWrittenIsCountedAndSkipped()
     {
         using var host = HostChildProcess.Start(WorkDirectory, "--config", ConfigFile, "--signal-diagnostics");
