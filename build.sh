@@ -115,6 +115,9 @@ run_tests() {
   # The real dotnet-counters (a .NET tool, installed into build/tools) reading the meter of the demo's serve.
   log "the Signals meter through dotnet-counters, against the demo's serve"
   tests/tools/dotnet_counters_check.sh
+  # The real dotnet-dump (build/tools) opening a dump the test app wrote on its dump signal (Signals.Diagnostics).
+  log "a dump on demand, opened by dotnet-dump analyze"
+  tests/tools/dotnet_dump_check.sh
   # The demo tests again, against the NativeAOT demo and (a smoke subset) the linux-arm64 demo under qemu.
   log "other platforms: NativeAOT demo, linux-arm64 demo under qemu"
   tests/platforms/run.sh

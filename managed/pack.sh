@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# managed/pack.sh — writes the NuGet packages Signals and Signals.Hosting (+ .snupkg symbols) into build/packages.
+# managed/pack.sh — writes the NuGet packages Signals, Signals.Hosting and Signals.Diagnostics (+ .snupkg symbols)
+# into build/packages.
 # ./build.sh pack calls it after building; tests/package/run.sh calls it when the packages are missing.
 # Then checks that the Signals package carries what a consumer needs, the native libraries above all (one per
 # runtime identifier, each of the right machine and C library: tests/package/check_native_assets.sh).
@@ -23,7 +24,7 @@ command -v unzip >/dev/null 2>&1 || fail "unzip is needed to check the packages 
 # Old packages of another version would sit beside the new ones and confuse consumers of the folder.
 rm -rf "$OUT"
 mkdir -p "$OUT"
-for project in managed/Signals/Signals.csproj managed/Signals.Hosting/Signals.Hosting.csproj; do
+for project in managed/Signals/Signals.csproj managed/Signals.Hosting/Signals.Hosting.csproj managed/Signals.Diagnostics/Signals.Diagnostics.csproj; do
   echo "==> dotnet pack $project" >&2
   dotnet pack "$ROOT/$project" -c Release -nologo -v quiet -o "$OUT" -p:SignalsNativeDir="$BUILD/native"
 done
@@ -50,6 +51,18 @@ listing=$(unzip -Z1 "$hosting")
 grep -qx lib/net10.0/Signals.Hosting.dll <<<"$listing" || fail "$(basename "$hosting") lacks its assembly"
 nuspec=$(unzip -p "$hosting" Signals.Hosting.nuspec)
 grep -q '<dependency id="Signals"' <<<"$nuspec" || fail "$(basename "$hosting") does not depend on the Signals package"
+
+# Signals.Diagnostics: its assembly, and the dependencies a consumer's restore must bring (ClrMD; Hosting for the
+# interface it implements). Not in tests/package's consumer: that one is published trimmed, and ClrMD is not trimmable.
+diagnostics=$(ls "$OUT"/Signals.Diagnostics.[0-9]*.nupkg | grep -v '\.snupkg$')
+listing=$(unzip -Z1 "$diagnostics")
+for entry in lib/net10.0/Signals.Diagnostics.dll lib/net10.0/Signals.Diagnostics.xml README.md; do
+  grep -qx "$entry" <<<"$listing" || fail "$(basename "$diagnostics") lacks $entry; it has:"$'\n'"$listing"
+done
+nuspec=$(unzip -p "$diagnostics" Signals.Diagnostics.nuspec)
+for dependency in Signals.Hosting Microsoft.Diagnostics.Runtime; do
+  grep -q "<dependency id=\"$dependency\"" <<<"$nuspec" || fail "$(basename "$diagnostics") does not depend on $dependency"
+done
 
 echo "==> packages in $OUT:" >&2
 ls -l "$OUT" >&2

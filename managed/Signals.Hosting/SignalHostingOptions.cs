@@ -94,6 +94,35 @@ public sealed class SignalHostingOptions
             throw new ArgumentOutOfRangeException(name, interval, $"{name} must be zero or positive.");
     }
 
+    /// <summary>
+    /// <see cref="ThreadStacksSignal"/> (SIGQUIT unless changed) writes every managed thread's stack to the log, like
+    /// <c>kill -3</c> for a JVM, and the process keeps running. The stacks come from an <see cref="IThreadStackSource"/>
+    /// (Signals.Diagnostics: <c>services.AddSignalDiagnostics()</c>); without one a single line says so. A signal
+    /// inherited ignored (a background job, nohup) stays ignored. False leaves SIGQUIT to <c>ConsoleLifetime</c>
+    /// (which stops the application). Default: true.
+    /// </summary>
+    public bool WriteThreadStacksOnSignal { get; set; } = true;
+
+    /// <summary>The signal that asks for thread stacks. Null (the default) means SIGQUIT.</summary>
+    public Signal? ThreadStacksSignal { get; set; }
+
+    /// <summary>Who may ask for thread stacks. Default: anyone who may signal the process.</summary>
+    public SignalSenderPolicy ThreadStacks { get; set; } = new();
+
+    /// <summary>
+    /// When the <see cref="ShutdownDeadline"/> is about to pass, the stacks of the threads still running are written to
+    /// the log (and stderr) before the process ends: they say why the shutdown hung. The capture starts
+    /// half the deadline (at most 5 s) before it and is abandoned at the deadline, which it never moves.
+    /// Needs an <see cref="IThreadStackSource"/> (Signals.Diagnostics). Default: true.
+    /// </summary>
+    public bool WriteThreadStacksAtShutdownDeadline { get; set; } = true;
+
+    /// <summary>
+    /// The part of the shutdown deadline given to the thread stacks of a hung shutdown: half the deadline, at most 5 s.
+    /// </summary>
+    internal static TimeSpan ShutdownStacksSlice(TimeSpan deadline) =>
+        TimeSpan.FromTicks(Math.Min(deadline.Ticks / 2, TimeSpan.FromSeconds(5).Ticks));
+
     internal static void Validate(TimeSpan deadline, string source)
     {
         if (deadline <= TimeSpan.Zero && deadline != Timeout.InfiniteTimeSpan)

@@ -31,7 +31,9 @@ internal sealed class SignalHostingService(
     IMeterFactory? meterFactory = null,
     ShutdownDrain? drain = null,
     Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService? healthChecks = null,
-    SignalChildren? children = null) : IHostedLifecycleService, IDisposable
+    SignalChildren? children = null,
+    IThreadStackSource? threadStacks = null,
+    IProcessDumpWriter? dumpWriter = null) : IHostedLifecycleService, IDisposable
 {
     private SystemdWatchdog? _watchdog;
     private readonly ShutdownDrain _drain = drain ?? new ShutdownDrain();
@@ -241,7 +243,8 @@ internal sealed class SignalHostingService(
             return;
         }
         if (_deadline != Timeout.InfiniteTimeSpan)
-            ShutdownWatchdog.Arm(signal, _deadline, logger);
+            ShutdownWatchdog.Arm(signal, _deadline, logger,
+                _options.WriteThreadStacksAtShutdownDeadline ? threadStacks : null, () => Volatile.Read(ref _disposed));
         var delay = DelayFor(signal);
         if (delay > TimeSpan.Zero)
         {
@@ -254,7 +257,10 @@ internal sealed class SignalHostingService(
         ThreadPool.UnsafeQueueUserWorkItem(_ => logger.LogInformation(
             "Received {Signal} from pid {SenderPid} uid {SenderUid} (verified {SenderVerified}): stopping the application (deadline {Deadline}, from {DeadlineSource}).",
             signal, signalEvent.SenderPid, signalEvent.SenderUid, signalEvent.IsSenderVerified, DeadlineText, _deadlineSource), null);
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state.StopApplication(), lifetime, preferLocal: false);
+        if (signal == Signal.SIGTERM && DumpOnSigTerm.Requested())
+            ThreadPool.UnsafeQueueUserWorkItem(_ => DumpOnSigTerm.ThenStop(dumpWriter, lifetime.StopApplication, logger), null);
+        else
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.StopApplication(), lifetime, preferLocal: false);
     }
 
     /// <summary>

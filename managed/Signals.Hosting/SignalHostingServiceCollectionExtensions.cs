@@ -9,8 +9,9 @@ namespace Signals.Hosting;
 public static class SignalHostingServiceCollectionExtensions
 {
     /// <summary>
-    /// Handles SIGHUP (reload configuration), SIGTERM/SIGINT (stop the application, with a deadline) and
-    /// SIGUSR1 (log a diagnostics snapshot) for the lifetime of the host. The handlers are installed when the
+    /// Handles SIGHUP (reload configuration), SIGTERM/SIGINT (stop the application, with a deadline), SIGUSR1 (log a
+    /// diagnostics snapshot) and SIGQUIT (log every thread's stack, with an <see cref="IThreadStackSource"/> such as
+    /// Signals.Diagnostics' <c>AddSignalDiagnostics()</c>) for the lifetime of the host. The handlers are installed when the
     /// host starts (before any hosted service's StartAsync) and removed when the host is disposed.
     /// Calling it again only adds <paramref name="configure"/>. While the host runs, the "Signals" meter
     /// (<see cref="SignalsMeter"/>) is the one the host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>
@@ -37,6 +38,7 @@ public static class SignalHostingServiceCollectionExtensions
                 provider => provider.GetRequiredService<ShutdownDrain>(), failureStatus: null, tags: [ShutdownDrain.ReadyTag]));
         }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SignalHostingService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThreadStackService>());
         return services;
     }
 }

@@ -8,12 +8,19 @@
 //            --child SCRIPT (a supervised child, sh -c SCRIPT, started at start: SignalChildren)
 //            --reload-interval-ms N  --diagnostics-interval-ms N (the rate limits)
 //            --marker-file FILE (markers appended there too)  --flood-output (fill stdout, stderr and the logger once started)
+//            --signal-diagnostics (AddSignalDiagnostics: thread stacks on SIGQUIT and at the deadline)  --known-threads (KnownThreads)
+//            --block-on-stop (BlockingStopService: a StopAsync that blocks its thread)  --block-on-stop-ms N (for N ms only)
+//            --thread-stacks-signal NAME  --thread-stacks-pids P,P
+//            --dump-signal NAME --dump-dir DIR --dump-max N --dump-type Mini|WithHeap|Triage|Full (with --signal-diagnostics)
+//            --not-dumpable (prctl PR_SET_DUMPABLE 0: the kernel refuses ptrace from processes without CAP_SYS_PTRACE)
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
+using Signals;
+using Signals.Diagnostics;
 using Signals.Hosting;
 using Signals.Hosting.TestApp;
 
@@ -34,6 +41,13 @@ string? unhealthyWhile = ArgumentAfter("--unhealthy-while");
 string? childScript = ArgumentAfter("--child");
 string? reloadIntervalMs = ArgumentAfter("--reload-interval-ms");
 string? diagnosticsIntervalMs = ArgumentAfter("--diagnostics-interval-ms");
+bool signalDiagnostics = args.Contains("--signal-diagnostics");
+bool blockOnStop = args.Contains("--block-on-stop");
+string? threadStacksSignal = ArgumentAfter("--thread-stacks-signal");
+if (args.Contains("--not-dumpable") && Prctl(4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0) != 0)
+    throw new InvalidOperationException($"prctl(PR_SET_DUMPABLE, 0) failed: errno {Marshal.GetLastPInvokeError()}");
+if (args.Contains("--known-threads"))
+    KnownThreads.Start();
 
 // A probe on the runtime's own signal path, created before the host: it prints when the runtime's
 // handler (the one ConsoleLifetime listens to) sees SIGTERM. It does not cancel, and ConsoleLifetime does.
@@ -70,6 +84,10 @@ builder.Services.AddSignals(options =>
         options.DiagnosticsMinimumInterval = TimeSpan.FromMilliseconds(int.Parse(diagnosticsIntervalMs));
     options.Stop.VerifiedSendersOnly = stopVerifiedOnly;
     options.HandleTermination = !leaveTermination;
+    if (threadStacksSignal is not null)
+        options.ThreadStacksSignal = Signal.Parse(threadStacksSignal);
+    if (ArgumentAfter("--thread-stacks-pids") is { } threadStacksPids)
+        options.ThreadStacks.AllowedPids = [.. threadStacksPids.Split(',').Select(int.Parse)];
 });
 if (unhealthyWhile is not null)
     builder.Services.AddHealthChecks().AddCheck("test-file", () => File.Exists(unhealthyWhile)
@@ -77,6 +95,21 @@ if (unhealthyWhile is not null)
         : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
 if (childScript is not null)
     builder.Services.AddHostedService(provider => new ChildService(provider.GetRequiredService<SignalChildren>(), childScript));
+string? dumpSignal = ArgumentAfter("--dump-signal");
+if (signalDiagnostics)
+    builder.Services.AddSignalDiagnostics(options =>
+    {
+        if (dumpSignal is null)
+            return;
+        options.DumpSignal = Signal.Parse(dumpSignal);
+        options.Dump.Directory = ArgumentAfter("--dump-dir") ?? throw new ArgumentException("--dump-signal needs --dump-dir DIR");
+        options.Dump.MaxFiles = int.Parse(ArgumentAfter("--dump-max") ?? "3");
+        if (ArgumentAfter("--dump-type") is { } dumpType)
+            options.Dump.Type = Enum.Parse<DumpType>(dumpType);
+    });
+string? blockOnStopMs = ArgumentAfter("--block-on-stop-ms");
+if (blockOnStop || blockOnStopMs is not null)
+    builder.Services.AddHostedService(_ => new BlockingStopService(blockOnStopMs is null ? null : TimeSpan.FromMilliseconds(int.Parse(blockOnStopMs))));
 builder.Services.AddHostedService(provider => new MarkerService(provider.GetRequiredService<IHostApplicationLifetime>(),
     provider.GetRequiredService<ILogger<MarkerService>>(), hangOnStop, markerFile, flood, startGate));
 
@@ -86,6 +119,9 @@ host.Services.GetRequiredService<SignalHostEvents>().ConfigurationReloaded += (_
 host.Run();
 Console.WriteLine("host-run returned");
 return 0;
+
+[DllImport("libc", EntryPoint = "prctl", SetLastError = true)]
+static extern int Prctl(int option, nint arg2, nint arg3, nint arg4, nint arg5);
 
 string? ArgumentAfter(string name)
 {

@@ -1,3 +1,4 @@
+using Signals.Diagnostics;
 using Signals.Demo.Cli;
 
 namespace Signals.Demo.Serve;
@@ -21,6 +22,7 @@ public static class ServeCommand
         "                   A second SIGTERM or SIGINT during the shutdown exits at once by that signal.\n" +
         "                   A SIGINT ignored by the parent (a background job: `serve &`) stays ignored.\n" +
         "  SIGTSTP          (Ctrl-Z) log \"suspended\", then stop; after SIGCONT (fg) log \"resumed\" and go on\n" +
+        "  SIGQUIT          print every managed thread's stack (kill -3, as for a JVM); the service keeps running\n" +
         $"The config file (key=value lines) is created with defaults when missing; default: {DefaultConfigPath}",
         [],
         [
@@ -55,11 +57,19 @@ public static class ServeCommand
         ServiceLog.Write("handling SIGUSR1: print diagnostics (uptime, deliveries per signal, last sender)");
         if (jobControl is not null)
             ServiceLog.Write("handling SIGTSTP: suspend (Ctrl-Z) after saying so; fg or SIGCONT resumes");
+        // kill -QUIT: every managed thread's stack on stdout, as a JVM does; the service keeps running. Left alone
+        // when inherited ignored, like SIGINT. Under NativeAOT the report lists the OS threads and says why.
+        bool quitIgnored = SignalHandlers.Get(Signal.SIGQUIT).Kind == SignalDispositionKind.Ignored;
+        using var threadStacks = quitIgnored ? null : SignalDiagnostics.SubscribeThreadStacks(Signal.SIGQUIT, Console.Out);
+        if (quitIgnored)
+            ServiceLog.Write("SIGQUIT is ignored (inherited from the parent process, e.g. a background job): leaving it ignored, no thread stacks");
+        else
+            ServiceLog.Write("handling SIGQUIT: print every managed thread's stack (the service keeps running)");
         foreach (var signal in service.LeftIgnored)
             ServiceLog.Write($"{signal} is ignored (inherited from the parent process, e.g. a background job): leaving it ignored");
         string shutdownSignals = service.LeftIgnored.Contains(Signal.SIGINT) ? "SIGTERM" : "SIGTERM, SIGINT";
         ServiceLog.Write($"handling {shutdownSignals}: graceful shutdown within {deadline.TotalSeconds:0.###} s; a second one exits at once");
-        ServiceLog.Write($"ready; try: kill -HUP {pid}; kill -USR1 {pid}; kill -TERM {pid} (or Ctrl-C)");
+        ServiceLog.Write($"ready; try: kill -HUP {pid}; kill -USR1 {pid}; kill -QUIT {pid}; kill -TERM {pid} (or Ctrl-C)");
         return service.Run();
     }
 }

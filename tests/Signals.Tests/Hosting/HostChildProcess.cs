@@ -59,10 +59,18 @@ internal sealed class HostChildProcess : IDisposable
 
     private const string WebApp = "hosting-webtestapp/Signals.Hosting.WebTestApp.dll";
 
+    /// <summary>
+    /// Like <see cref="Start"/>, run as another user (setpriv: real and effective uid and gid, no supplementary
+    /// groups); <paramref name="workingDirectory"/> and the files the app reads must be readable by that user.
+    /// </summary>
+    internal static HostChildProcess StartAsUser(uint uid, string workingDirectory, params string[] arguments) =>
+        StartWith(TerminalDispositions, new Dictionary<string, string>(), workingDirectory, arguments,
+            runAs: ["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups"]);
+
     private static HostChildProcess StartWith(string dispositions, IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] arguments,
-        string marker = "ready pid=", string app = "hosting-testapp/Signals.Hosting.TestApp.dll")
+        string marker = "ready pid=", string app = "hosting-testapp/Signals.Hosting.TestApp.dll", string[]? runAs = null)
     {
-        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments, app) };
+        var process = new Process { StartInfo = StartInfo(dispositions, workingDirectory, arguments, app, runAs) };
         foreach (var (name, value) in environment)
             process.StartInfo.Environment[name] = value;
         var child = new HostChildProcess(process);
@@ -97,17 +105,17 @@ internal sealed class HostChildProcess : IDisposable
     }
 
     private static ProcessStartInfo StartInfo(string dispositions, string workingDirectory, IEnumerable<string> arguments,
-        string app = "hosting-testapp/Signals.Hosting.TestApp.dll")
+        string app = "hosting-testapp/Signals.Hosting.TestApp.dll", string[]? runAs = null)
     {
-        // env execs the app in place: the child's pid is the app's.
-        var start = new ProcessStartInfo("env")
+        // env (and setpriv) exec the app in place: the child's pid is the app's.
+        var start = new ProcessStartInfo(runAs is null ? "env" : runAs[0])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dispositions, DotnetHost(), TestAppPath(app) }.Concat(arguments))
+        foreach (var argument in (runAs is null ? [] : runAs[1..].Append("env")).Concat([dispositions, DotnetHost(), TestAppPath(app)]).Concat(arguments))
             start.ArgumentList.Add(argument);
         return start;
     }
