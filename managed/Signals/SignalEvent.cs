@@ -18,6 +18,9 @@ public readonly struct SignalEvent
 
     internal SignalEvent(in NativeRecord record) => _record = record;
 
+    /// <summary>Came under a Handle policy: the signal's previous action did not run for it.</summary>
+    internal bool CameUnderHandle => _record.IsHandled;
+
     /// <summary>The signal.</summary>
     public Signal Signal => new(_record.Signo);
 

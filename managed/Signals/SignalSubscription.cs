@@ -87,9 +87,11 @@ public sealed class SignalSubscription : IDisposable
 
     /// <summary>
     /// Called by the dispatcher for each event of one of <see cref="Signals"/>. False when this subscription was
-    /// already disposed: the event did not reach it (it may be owed to the restored action, SignalDispatcher).
+    /// disposed before its callback could start: the event did not reach it (it may be owed to the restored action,
+    /// SignalDispatcher). <paramref name="onlySubscriber"/>: nobody else got it, so a hand-off that reaches a
+    /// disposed subscription later gives it on to the restored action itself.
     /// </summary>
-    internal bool Deliver(in SignalEvent signalEvent)
+    internal bool Deliver(in SignalEvent signalEvent, bool onlySubscriber)
     {
         if (IsDisposed)
             return false;
@@ -102,13 +104,10 @@ public sealed class SignalSubscription : IDisposable
         }
         Interlocked.Add(ref _received, signalEvent.Count);
         if (Options.Target == CallbackTarget.Dispatcher)
-        {
-            Invoke(signalEvent);
-            return true;
-        }
+            return Invoke(signalEvent); // false: Dispose came between the check above and the callback
         try
         {
-            HandOff(signalEvent);
+            HandOff(signalEvent, onlySubscriber);
         }
         catch (Exception exception)
         {
@@ -120,14 +119,22 @@ public sealed class SignalSubscription : IDisposable
         return true;
     }
 
-    private void HandOff(in SignalEvent signalEvent)
+    private void HandOff(in SignalEvent signalEvent, bool onlySubscriber)
     {
         if (Options.Target == CallbackTarget.ThreadPool)
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Subscription.Invoke(state.Event),
-                (Subscription: this, Event: signalEvent), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Subscription.InvokeHandedOff(state.Event, state.Only),
+                (Subscription: this, Event: signalEvent, Only: onlySubscriber), preferLocal: false);
         else
-            _context!.Post(static state => { var (subscription, e) = ((SignalSubscription, SignalEvent))state!; subscription.Invoke(e); },
-                (this, signalEvent));
+            _context!.Post(static state => { var (subscription, e, only) = ((SignalSubscription, SignalEvent, bool))state!; subscription.InvokeHandedOff(e, only); },
+                (this, signalEvent, onlySubscriber));
+    }
+
+    // A hand-off that finds the subscription disposed does not run the callback (what Dispose promises); a delivery
+    // nobody else got, and that a Handle policy kept from the previous action, then goes to the restored action.
+    private void InvokeHandedOff(in SignalEvent signalEvent, bool onlySubscriber)
+    {
+        if (!Invoke(signalEvent) && onlySubscriber && signalEvent.CameUnderHandle)
+            SignalDispatcher.HandOnToCurrentAction(signalEvent);
     }
 
     // A sender policy vouches only for what the kernel vouches for (SignalEvent.IsSenderVerified): si_pid and
@@ -149,11 +156,11 @@ public sealed class SignalSubscription : IDisposable
         }
     }
 
-    private void Invoke(in SignalEvent signalEvent)
+    private bool Invoke(in SignalEvent signalEvent)
     {
         // What Dispose promises: a delivery handed off before Dispose but reaching here after it does not run.
         if (IsDisposed)
-            return;
+            return false;
         SignalsMeter.CallbackStarting(signalEvent);
         try
         {
@@ -165,5 +172,6 @@ public sealed class SignalSubscription : IDisposable
         }
         if (Options.ExitBySignalAfterCallback)
             SignalTermination.ExitBySignal(signalEvent.Signal);
+        return true;
     }
 }

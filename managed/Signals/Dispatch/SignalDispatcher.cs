@@ -77,11 +77,12 @@ internal static class SignalDispatcher
             if (countFirst)
                 SignalsMeter.Dispatched(signalEvent);
             bool taken = false;
-            foreach (var subscription in SignalRegistry.For(record.Signo))
-                taken |= subscription.Deliver(signalEvent);
+            var subscribers = SignalRegistry.For(record.Signo);
+            foreach (var subscription in subscribers)
+                taken |= subscription.Deliver(signalEvent, onlySubscriber: subscribers.Length == 1);
             if (!countFirst)
                 SignalsMeter.Dispatched(signalEvent);
-            if (!taken && record.IsHandled)
+            if (!taken && signalEvent.CameUnderHandle)
                 HandOnToCurrentAction(signalEvent);
         }
         catch (Exception exception)
@@ -100,7 +101,7 @@ internal static class SignalDispatcher
     /// action (a default that ends the process, an ignore, another handler) takes it, as it would have had the
     /// signal come a moment later. Go's signal.Stop gives the same promise by waiting for the dispatch.
     /// </summary>
-    private static void HandOnToCurrentAction(in SignalEvent signalEvent)
+    internal static void HandOnToCurrentAction(in SignalEvent signalEvent)
     {
         int number = signalEvent.Signal.Number;
         lock (SignalRegistry.Gate)
@@ -112,7 +113,7 @@ internal static class SignalDispatcher
             }
         }
         foreach (var subscription in SignalRegistry.For(number)) // subscribed meanwhile: theirs now
-            subscription.Deliver(signalEvent);
+            subscription.Deliver(signalEvent, onlySubscriber: false);
     }
 
     /// <summary>

@@ -16,7 +16,9 @@ internal static class AtomicDisposeScenario
     public static int Run(string mode)
     {
         int caught = 0;
-        var subscription = SignalEvents.Subscribe(Signal.SIGUSR1, _ => Interlocked.Increment(ref caught));
+        // "dispose-pool": the callback is handed to the thread pool, where Dispose may overtake it.
+        var options = new SubscriptionOptions { Target = mode == "dispose-pool" ? CallbackTarget.ThreadPool : CallbackTarget.Dispatcher };
+        var subscription = SignalEvents.Subscribe(Signal.SIGUSR1, _ => Interlocked.Increment(ref caught), options);
         SignalSender.Raise(Signal.SIGUSR1); // to this thread: recorded before Raise returns
         if (mode == "shutdown")
             SignalEvents.Shutdown();

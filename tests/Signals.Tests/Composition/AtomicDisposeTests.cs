@@ -12,6 +12,7 @@ public class AtomicDisposeTests
     private const int Tries = 10;
 
     [TestCase("dispose")]
+    [TestCase("dispose-pool")]
     [TestCase("shutdown")]
     public void ADeliveryRacingDisposeIsCaughtOrFatal(string mode)
     {
