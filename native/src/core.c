@@ -51,6 +51,7 @@ static void save_previous_locked(struct signals_slot *slot, const struct sigacti
     atomic_store(&slot->previous_reset_spent, 0);
     atomic_store(&slot->previous_went_above, 0);
     atomic_store(&slot->previous_index, (int)(spare - slot->previous));
+    slot->saved_by_generation[slot->generation] = *action;
 }
 
 /* Called with `lock` held (the only writer holds it too): the current saved action. */
@@ -93,6 +94,51 @@ static int previous_is_stale_locked(struct signals_slot *slot)
            (atomic_load(&slot->previous_went_above) || atomic_load(&slot->policy) == 0);
 }
 
+/* Generations. Our action comes in two forms that act the same: without and with SA_NODEFER, which changes
+ * nothing under our full sa_mask (the mask blocks the signal anyway), but which the kernel keeps and reports.
+ * A fresh install picks a form that does not lie beneath what it goes over, and remembers what it saved.
+ * Another party that saved an older action of ours (System.Native does, when it goes on top of a forgotten
+ * slot) and puts it back writes *that* form: when the form on top is not the current installation's, every
+ * party above the older installation has gone, ours included, and what lies beneath is what the older one
+ * saved. Without the mark, ours over ours looked like nothing happened, and our restore put back the handler of
+ * a party that had already removed itself (stress R8, seed 1235066599, sequences 983, 1209 and 1615;
+ * docs/design.md, "Chaining rules"). */
+static int generation_of(const struct sigaction *action)
+{
+    return (action->sa_flags & SA_NODEFER) ? 1 : 0;
+}
+
+/* Called with `lock` held, before a fresh install over `top`. A handler that copies the flags of the action it
+ * replaced (System.Native does) shows the form it went over in its own SA_NODEFER; else a form that a foreign
+ * handler was seen above may have been saved by it; else the other form than last time. */
+static int fresh_generation_locked(struct signals_slot *slot, const struct sigaction *top)
+{
+    int first = slot->fresh_installs++ == 0;
+    if (!is_builtin(top) && (top->sa_flags & SA_NODEFER))
+        return 0;
+    if (slot->exposed != 0)
+        return 2 - slot->exposed;
+    return first ? 0 : 1 - slot->generation;
+}
+
+/* Called with `lock` held: `top` is where ours of a live slot was. A foreign handler there may save ours. */
+static void note_exposed_locked(struct signals_slot *slot, const struct sigaction *top)
+{
+    if (signals_policy_live(atomic_load(&slot->policy)) && !is_ours(top) && !is_builtin(top))
+        slot->exposed = 1 + slot->generation;
+}
+
+/* Called with `lock` held, ours on top: follows an older installation that someone put back. */
+static void follow_generation_on_top_locked(struct signals_slot *slot, const struct sigaction *top)
+{
+    int generation = generation_of(top);
+    if (generation == slot->generation)
+        return;
+    slot->generation = generation;
+    struct sigaction saved = slot->saved_by_generation[generation];
+    save_previous_locked(slot, &saved);
+}
+
 /* Called with `lock` held. */
 static int restore_locked(int signo)
 {
@@ -104,9 +150,11 @@ static int restore_locked(int signo)
         return -1;
     if (!is_ours(&current)) {
         /* Someone replaced us: theirs stays. If they chain to us, we only pass through. */
+        note_exposed_locked(slot, &current);
         atomic_store(&slot->policy, SIGNALS_POLICY_PASSTHROUGH);
         return 1;
     }
+    follow_generation_on_top_locked(slot, &current);
     if (previous_is_stale_locked(slot)) {
         struct sigaction none = default_action();
         save_previous_locked(slot, &none);
@@ -174,13 +222,15 @@ static int check_allowed(int signo)
 /* Our action: SA_SIGINFO | SA_RESTART (left out when signals_set_interrupt asked for EINTR), with the
  * SA_ONSTACK of the action it replaces (the runtime's fault handlers run on an alternate stack), and a
  * full mask: no handler can interrupt ours while it records (handler.c gives a chained handler the mask
- * its own action asked for). */
+ * its own action asked for). SA_NODEFER marks the slot's generation (see generation_of). */
 static void our_action(int signo, struct sigaction *ours, const struct sigaction *previous)
 {
+    struct signals_slot *slot = &signals_slots[signo];
     memset(ours, 0, sizeof *ours);
     ours->sa_sigaction = signals_handler;
-    int restart = atomic_load(&signals_slots[signo].interrupt) ? 0 : SA_RESTART;
-    ours->sa_flags = SA_SIGINFO | restart | (previous->sa_flags & SA_ONSTACK);
+    int restart = atomic_load(&slot->interrupt) ? 0 : SA_RESTART;
+    int generation = slot->generation ? SA_NODEFER : 0;
+    ours->sa_flags = SA_SIGINFO | restart | generation | (previous->sa_flags & SA_ONSTACK);
     sigfillset(&ours->sa_mask);
 }
 
@@ -209,6 +259,7 @@ int signals_install(int signo, int policy)
     if (result == 0)
         result = sigaction(signo, NULL, &current);
     if (result == 0 && is_ours(&current)) {
+        follow_generation_on_top_locked(slot, &current);
         if (previous_is_stale_locked(slot)) {
             struct sigaction none = default_action();
             save_previous_locked(slot, &none);
@@ -218,8 +269,10 @@ int signals_install(int signo, int policy)
         struct sigaction previous = saved_previous_locked(slot);
         if (function_of(&current) == function_of(&previous))
             atomic_store(&slot->previous_went_above, 1);
+        note_exposed_locked(slot, &current);
         atomic_store(&slot->policy, policy); /* a handler above ours: only the policy changes */
     } else if (result == 0) {
+        slot->generation = fresh_generation_locked(slot, &current);
         save_previous_locked(slot, &current);
         atomic_store(&slot->policy, policy); /* published before the handler can run */
         struct sigaction ours;
@@ -266,9 +319,11 @@ int signals_set_builtin(int signo, int ignore)
     memset(&action, 0, sizeof action);
     action.sa_handler = ignore ? SIG_IGN : SIG_DFL;
     pthread_mutex_lock(&lock);
-    int result = sigaction(signo, &action, NULL);
+    struct sigaction replaced;
+    int result = sigaction(signo, &action, &replaced);
     if (result == 0) {
         struct signals_slot *slot = &signals_slots[signo];
+        note_exposed_locked(slot, &replaced);
         atomic_store(&slot->policy, 0);
         save_previous_locked(slot, &action);
     }

@@ -55,6 +55,13 @@ struct signals_slot {
      * removed itself, so the saved action is stale (core.c, "stale previous"). Cleared whenever a new action is
      * saved. (Not set by the handler: a delivery racing our own restore also finds the saved handler on top.) */
     _Atomic int previous_went_above;
+    /* Which of our two forms the current installation put on top (core.c, "generations"), what each saved
+     * when it was installed, 1 + the form a foreign handler was last seen above (0: none), and how many fresh
+     * installs there were. Core only, under its lock; the handler never reads these. */
+    int generation;
+    struct sigaction saved_by_generation[2];
+    int exposed;
+    unsigned fresh_installs;
     _Atomic uint64_t delivered;  /* deliveries recorded by the handler (put in the ring or overflowed) */
     _Atomic uint64_t overflowed; /* deliveries whose record did not fit in the ring */
     _Atomic int interrupt;       /* signals_set_interrupt(): 1 leaves SA_RESTART out of our action */

@@ -501,12 +501,18 @@ static void restorer_handler(int signo, siginfo_t *info, void *ucontext)
     atomic_fetch_sub(&restorer_depth, 1);
 }
 
+/* As System.Native's InstallSignalHandler: over a function it keeps that action's flags and mask. */
 static void restorer_install(int signo)
 {
-    struct sigaction action;
+    struct sigaction current, action;
+    CHECK_EQ(0, sigaction(signo, NULL, &current));
     memset(&action, 0, sizeof action);
+    if ((void *)current.sa_handler != (void *)SIG_DFL && (void *)current.sa_handler != (void *)SIG_IGN) {
+        action = current;
+        action.sa_flags &= ~(SA_RESTART | SA_RESETHAND);
+    }
     action.sa_sigaction = restorer_handler;
-    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    action.sa_flags |= SA_SIGINFO | SA_RESTART;
     CHECK_EQ(0, sigaction(signo, &action, &restorer_original));
 }
 
@@ -518,7 +524,8 @@ static void restorer_uninstall(int signo)
 /* Ours and the restorer save each other; the restorer removes itself by putting back ours. Our saved copy of its
  * handler is then stale: restoring it would leave the restorer's handler on top while it thinks it gone, its
  * next install would save that handler as its own original, and a delivery would recurse in it until the stack
- * overflowed (0.1.0 restored it: five R8 workers died so). SIG_DFL stands in for it. */
+ * overflowed (0.1.0 restored it: five R8 workers died so). The ours it puts back is the older installation's
+ * form (core.c, "generations"), so what lies beneath is known: the SIG_IGN that installation saved. */
 TEST(stale_saved_handler_is_not_put_back)
 {
     int signo = SIGUSR2;
@@ -534,10 +541,61 @@ TEST(stale_saved_handler_is_not_put_back)
     CHECK_EQ(SIGNALS_DISPOSITION_OURS, signals_disposition(signo));
     CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE));
     CHECK_EQ(0, signals_restore(signo));
-    CHECK_EQ(SIGNALS_DISPOSITION_DEFAULT, signals_disposition(signo)); /* not the restorer's stale handler */
-    /* Its next install saves SIG_DFL, not itself: a delivery runs it once. SIG_DFL below would end us, so
-     * ignore it first, as the restorer's caller would see it. */
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(signo)); /* not the restorer's stale handler */
+    /* Its next install saves SIG_IGN, not itself: a delivery runs it once. */
+    restorer_install(signo);
+    CHECK_EQ(0, raise(signo));
+    CHECK_EQ(1, atomic_load(&restorer_deepest));
+    restorer_uninstall(signo);
+}
+
+/* The same pair, but the restorer removes itself while it sits *below* ours: it writes the ours it had saved
+ * over the ours that saved it. Both are our handler; only the form tells them apart (core.c, "generations").
+ * Before the form, the restore put back the restorer's stale handler (stress R8, seed 1235066599, sequence
+ * 1209: System.Native then saved its own handler as its original and overflowed the stack). */
+TEST(restorer_leaving_from_below_ours_is_seen)
+{
+    int signo = SIGUSR2;
+    restorer_deepest = 0;
     set_action(signo, SIG_IGN);
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE));
+    restorer_install(signo);                    /* over ours: saved ours */
+    CHECK_EQ(0, signals_set_builtin(signo, 1)); /* SIG_IGN; our slot forgets itself */
+    restorer_uninstall(signo);                  /* ours back on top, forgotten */
+    restorer_install(signo);                    /* over ours again: saves that ours */
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE)); /* a fresh ours over it: saves its handler */
+    restorer_uninstall(signo);                  /* from below ours: the older ours over the newer one */
+    CHECK_EQ(SIGNALS_DISPOSITION_OURS, signals_disposition(signo));
+    CHECK_EQ(0, signals_restore(signo));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(signo)); /* what the older ours saved */
+    restorer_install(signo);
+    CHECK_EQ(0, raise(signo));
+    CHECK_EQ(1, atomic_load(&restorer_deepest));
+    restorer_uninstall(signo);
+}
+
+/* A fresh install must not take the form that lies beneath what it goes over: the restorer copied the form of
+ * the ours it went over (SA_NODEFER), as System.Native does. With strict alternation the new ours took that same
+ * form, the restorer leaving from below wrote ours over ours unseen, and the restore put back its stale handler
+ * (stress R8, seed 1235066599, sequence 983). */
+TEST(fresh_install_takes_the_form_not_beneath)
+{
+    int signo = SIGUSR2;
+    restorer_deepest = 0;
+    set_action(signo, SIG_IGN);
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE));
+    CHECK_EQ(0, signals_restore(signo));
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE)); /* the other form */
+    restorer_install(signo);                                    /* saves it, copies its form */
+    CHECK_EQ(0, signals_set_builtin(signo, 1));
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE));
+    CHECK_EQ(0, signals_restore(signo));
+    restorer_uninstall(signo);                                  /* the saved form back over SIG_IGN */
+    restorer_install(signo);                                    /* saves that form again */
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE)); /* a fresh ours over it */
+    restorer_uninstall(signo);                                  /* from below ours */
+    CHECK_EQ(0, signals_restore(signo));
+    CHECK_EQ(SIGNALS_DISPOSITION_IGNORED, signals_disposition(signo));
     restorer_install(signo);
     CHECK_EQ(0, raise(signo));
     CHECK_EQ(1, atomic_load(&restorer_deepest));

@@ -8,7 +8,8 @@ internal enum ChainNode
 {
     Default,  // SIG_DFL
     Ignored,  // SIG_IGN
-    Ours,     // libsignals' handler
+    Ours,     // libsignals' handler, in its plain form
+    OursAlternate, // libsignals' handler, in its other form (SA_NODEFER: core.c, "generations")
     Foreign,  // the C helper's handler (foreign_handler.c)
     Runtime,  // System.Native's handler (PosixSignalRegistration; for SIGCHLD also Process)
 }

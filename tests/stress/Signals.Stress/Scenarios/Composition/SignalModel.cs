@@ -21,6 +21,11 @@ namespace Signals.Stress.Scenarios.Composition;
 /// <item>A stale saved action is never put back (issue 18, stress seed 1235066599): when ours' saved action is a
 /// handler function that an install found above ours since, or ours is found back on top of a forgotten slot with a function
 /// saved, that function's owner has put ours back and removed itself: SIG_DFL stands in for it.</item>
+/// <item>Ours has two forms (plain, SA_NODEFER). A fresh install picks one that does not lie beneath what it goes
+/// over (System.Native copies the SA_NODEFER of what it replaced; else not the form a handler function was last
+/// seen above; else the other form than last time) and remembers what it saved; when an older form is found
+/// back on top, ours follows it and its saved action becomes the saved one (issue 18, stress seed 1235066599,
+/// sequences 983, 1209, 1615). The re-entry guard sees both forms as one handler.</item>
 /// </list>
 /// </summary>
 internal sealed class SignalModel(Signal signal)
@@ -43,6 +48,12 @@ internal sealed class SignalModel(Signal signal)
     /// <summary>The library saw ours' saved function above ours (native: previous_went_above).</summary>
     public bool SavedWentAbove { get; private set; }
 
+    /// <summary>The form the current installation of ours put on top, and what each form saved (native: generation).</summary>
+    private int generation;
+    private int freshInstalls;
+    private int? exposedGeneration;
+    private readonly ChainNode[] savedByGeneration = [ChainNode.Default, ChainNode.Default];
+
     public bool RuntimeInstalled { get; set; }
     public ChainNode RuntimeOrigin { get; set; }
 
@@ -61,10 +72,45 @@ internal sealed class SignalModel(Signal signal)
 
     private static bool IsFunction(ChainNode node) => node is ChainNode.Foreign or ChainNode.Runtime;
 
+    private static bool IsOurs(ChainNode node) => node is ChainNode.Ours or ChainNode.OursAlternate;
+
+    /// <summary>One handler whatever its form: what the re-entry guard and a chain walk see.</summary>
+    private static ChainNode Canonical(ChainNode node) => IsOurs(node) ? ChainNode.Ours : node;
+
+    private ChainNode OursForm => generation == 0 ? ChainNode.Ours : ChainNode.OursAlternate;
+
     private void SaveOurs(ChainNode node)
     {
         OursSaved = node;
         SavedWentAbove = false;
+        savedByGeneration[generation] = node;
+    }
+
+    /// <summary>Native fresh_generation_locked: System.Native's action carries the SA_NODEFER of what it replaced.</summary>
+    private int FreshGeneration()
+    {
+        bool first = freshInstalls++ == 0;
+        if (Top == ChainNode.Runtime && RuntimeOrigin == ChainNode.OursAlternate)
+            return 0;
+        if (exposedGeneration is { } exposed)
+            return 1 - exposed;
+        return first ? 0 : 1 - generation;
+    }
+
+    /// <summary>Native note_exposed_locked: a handler function found where ours of a live slot was may save ours.</summary>
+    private void NoteExposed()
+    {
+        if (Slot != OursSlot.None && IsFunction(Top))
+            exposedGeneration = generation;
+    }
+
+    /// <summary>Ours on top in an older form: everything above that installation has gone (native: follow_generation_on_top_locked).</summary>
+    private void FollowFormOnTop()
+    {
+        if (!IsOurs(Top) || Top == OursForm)
+            return;
+        generation = Top == ChainNode.Ours ? 0 : 1;
+        SaveOurs(savedByGeneration[generation]);
     }
 
     /// <summary>
@@ -73,10 +119,12 @@ internal sealed class SignalModel(Signal signal)
     /// </summary>
     private void InstallSeesChain()
     {
-        if (Top == ChainNode.Ours && IsFunction(OursSaved) && (SavedWentAbove || Slot == OursSlot.None))
+        FollowFormOnTop();
+        if (IsOurs(Top) && IsFunction(OursSaved) && (SavedWentAbove || Slot == OursSlot.None))
             SaveOurs(ChainNode.Default);
         else if (Slot != OursSlot.None && IsFunction(Top) && Top == OursSaved)
             SavedWentAbove = true;
+        NoteExposed();
     }
 
     public void Add(LiveSubscription subscription)
@@ -99,7 +147,7 @@ internal sealed class SignalModel(Signal signal)
             Slot = OursSlot.Active;
             return;
         }
-        if (Top == ChainNode.Ours)
+        if (IsOurs(Top))
         {
             // A forgotten slot that someone put back on top (System.Native restoring the action it had saved
             // from us after a set-default): only the policy changes; the saved action stays if it is a builtin
@@ -107,14 +155,16 @@ internal sealed class SignalModel(Signal signal)
             Slot = OursSlot.Active;
             return;
         }
+        generation = FreshGeneration();
         SaveOurs(Top);
-        Top = ChainNode.Ours;
+        Top = OursForm;
         Slot = OursSlot.Active;
     }
 
     /// <summary>signals_restore with ours on top: the saved action, or SIG_DFL for a stale one.</summary>
     private void RestoreOurs()
     {
+        FollowFormOnTop();
         Top = IsFunction(OursSaved) && SavedWentAbove ? ChainNode.Default : OursSaved;
         Slot = OursSlot.None;
     }
@@ -128,10 +178,11 @@ internal sealed class SignalModel(Signal signal)
             InstallSeesChain();
             return;
         }
-        if (Top == ChainNode.Ours)
+        if (IsOurs(Top))
             RestoreOurs();
         else
         {
+            NoteExposed();
             Slot = OursSlot.PassThrough;
         }
     }
@@ -141,6 +192,7 @@ internal sealed class SignalModel(Signal signal)
         if (Handler is { } handler)
             Remove(handler);
         Handler = null;
+        NoteExposed();
         Top = ignored ? ChainNode.Ignored : ChainNode.Default;
         SaveOurs(Top); // signals_set_builtin: the slot forgets its saved action, which becomes the builtin one
         Slot = OursSlot.None;
@@ -233,7 +285,7 @@ internal sealed class SignalModel(Signal signal)
         if (Slot != OursSlot.Active || Top is not (ChainNode.Default or ChainNode.Ignored))
             return;
         SaveOurs(Top);
-        Top = ChainNode.Ours;
+        Top = OursForm;
     }
 
     /// <summary>Every subscription disposed, then signals_shutdown restores every slot still in use, pass-throughs included.</summary>
@@ -242,7 +294,7 @@ internal sealed class SignalModel(Signal signal)
         foreach (var subscription in Subscriptions.ToList())
             Remove(subscription);
         Handler = null;
-        if (Slot != OursSlot.None && Top == ChainNode.Ours)
+        if (Slot != OursSlot.None && IsOurs(Top))
             RestoreOurs();
     }
 
@@ -250,9 +302,9 @@ internal sealed class SignalModel(Signal signal)
     public bool Reaches(ChainNode target)
     {
         var seen = new HashSet<ChainNode>();
-        for (var node = Top; seen.Add(node);)
+        for (var node = Top; seen.Add(Canonical(node));)
         {
-            if (node == target)
+            if (Canonical(node) == Canonical(target))
                 return true;
             if (!Next(node, out node))
                 return false;
@@ -264,12 +316,12 @@ internal sealed class SignalModel(Signal signal)
     {
         next = node switch
         {
-            ChainNode.Ours => OursSaved,
+            ChainNode.Ours or ChainNode.OursAlternate => OursSaved,
             ChainNode.Foreign => ForeignSaved,
             ChainNode.Runtime => RuntimeOrigin,
             _ => node,
         };
-        return node is ChainNode.Ours or ChainNode.Foreign or ChainNode.Runtime && !(node == ChainNode.Ours && OursHandles);
+        return (IsOurs(node) || IsFunction(node)) && !(IsOurs(node) && OursHandles);
     }
 
     /// <summary>Updates every expectation for <paramref name="count"/> deliveries sent now.</summary>
@@ -279,7 +331,7 @@ internal sealed class SignalModel(Signal signal)
         bool above = true, foreignSeen = false;
         var registrationsSeen = false;
         var seen = new HashSet<ChainNode>();
-        for (var node = Top; seen.Add(node);)
+        for (var node = Top; seen.Add(Canonical(node));)
         {
             int minimum = above && looseAbove ? 0 : count;
             switch (node)
@@ -297,7 +349,7 @@ internal sealed class SignalModel(Signal signal)
                     }
                     registrationsSeen = true;
                     break;
-                case ChainNode.Ours when Slot == OursSlot.Active:
+                case ChainNode.Ours or ChainNode.OursAlternate when Slot == OursSlot.Active:
                     foreach (var subscription in Subscriptions)
                         subscription.Expected += count;
                     above = false;
@@ -327,7 +379,7 @@ internal sealed class SignalModel(Signal signal)
         if (IsChild || Top == ChainNode.Default || (Diverged && actual == SignalDispositionKind.Default))
             return false;
         var seen = new HashSet<ChainNode>();
-        for (var node = Top; seen.Add(node);)
+        for (var node = Top; seen.Add(Canonical(node));)
         {
             if (node == ChainNode.Runtime && Registrations.Count == 0 && (RuntimeOrigin == ChainNode.Default || Diverged))
                 return false;
@@ -353,7 +405,7 @@ internal sealed class SignalModel(Signal signal)
     {
         ChainNode.Default => SignalDispositionKind.Default,
         ChainNode.Ignored => SignalDispositionKind.Ignored,
-        ChainNode.Ours => SignalDispositionKind.Managed,
+        ChainNode.Ours or ChainNode.OursAlternate => SignalDispositionKind.Managed,
         _ => SignalDispositionKind.Native,
     };
 
@@ -363,18 +415,18 @@ internal sealed class SignalModel(Signal signal)
         var parts = new List<string>();
         var seen = new HashSet<ChainNode>();
         var node = Top;
-        while (seen.Add(node))
+        while (seen.Add(Canonical(node)))
         {
             parts.Add(node switch
             {
-                ChainNode.Ours => $"Ours({Slot.ToString().ToLowerInvariant()}, {Subscriptions.Count} subs{(OursHandles ? ", handle" : "")})",
+                ChainNode.Ours or ChainNode.OursAlternate => $"Ours{(node == ChainNode.OursAlternate ? "'" : "")}({Slot.ToString().ToLowerInvariant()}, {Subscriptions.Count} subs{(OursHandles ? ", handle" : "")})",
                 ChainNode.Foreign => ForeignActive ? "Foreign" : "Foreign(pass-through)",
                 ChainNode.Runtime => $"System.Native({Registrations.Count} registrations)",
                 ChainNode.Default => "SIG_DFL",
                 _ => "SIG_IGN",
             });
             var current = node;
-            node = current switch { ChainNode.Ours => OursSaved, ChainNode.Foreign => ForeignSaved, ChainNode.Runtime => RuntimeOrigin, _ => current };
+            node = current switch { ChainNode.Ours or ChainNode.OursAlternate => OursSaved, ChainNode.Foreign => ForeignSaved, ChainNode.Runtime => RuntimeOrigin, _ => current };
             if (current is ChainNode.Default or ChainNode.Ignored)
                 break;
         }
