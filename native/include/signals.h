@@ -132,7 +132,7 @@ SIGNALS_API int signals_reinstall(int signo);
  * ring is drained, adds one record per signal with deliveries that did not fit (coalesced = their number).
  * Returns the count; 0 only when the timeout passed, signals_wake() was called during the wait, or the
  * channel is closed (shutdown); -1 errno. One reader at a time (a mutex serialises readers; a blocked reader
- * never holds up installs). It sleeps in recv(2) on the wake channel; no thread of the library keeps time.
+ * never holds up installs). It sleeps on a futex in process memory; no thread of the library keeps time.
  * A record whose handler was interrupted for good (a nested handler siglongjmp'ed out of it) holds up the
  * records behind it for at most about 1 s; then that one is counted as coalesced if it ever completes. */
 SIGNALS_API int signals_read_wait(signals_record *records, int max, int timeout_ms);
@@ -150,7 +150,7 @@ SIGNALS_API void signals_check_soon(void);
 SIGNALS_API int signals_check_due(void);
 /* After the caller's check: repaired = 1 brings the next one within 200 ms, 0 backs off (doubling). */
 SIGNALS_API void signals_check_done(int repaired);
-/* How long signals_read_wait() polls memory for a new record before sleeping in recv(2), in
+/* How long signals_read_wait() polls memory for a new record before sleeping (futex), in
  * microseconds (default 0: never; 50 suits signals that come back to back). A signal that follows within it skips the tens of microseconds of
  * waking a sleeping thread; it polls only when its previous wait lasted no longer than this (signals
  * back to back), so isolated signals and steady streams pay no CPU for it. 0 / -1 EINVAL. */

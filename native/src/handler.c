@@ -4,7 +4,8 @@
  * symbols) and compare them with signal-safety(7). The path of one record is all here.
  *
  * Calls made here, all async-signal-safe: clock_gettime(2); getpid(2) only where the kernel refused
- * MADV_WIPEONFORK (state.h, "fork"); send(2) of one wake byte, only when the reader said it sleeps;
+ * MADV_WIPEONFORK (state.h, "fork"); only when the reader said it sleeps, futex(2) FUTEX_WAKE through
+ * syscall(2) (a single system call on a word in our memory, as sem_post(3) makes) or send(2) of one wake byte;
  * sigaction(2) (only to read the action on top before chaining); pthread_sigmask(3) around the chained
  * handler; and the previous handler when the policy says to chain. No locks, no allocation, errno saved on
  * entry and restored on every path.
@@ -37,6 +38,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -146,6 +148,12 @@ int signals_send_wake(void)
     return result;
 }
 
+void signals_wake_sleeper(void)
+{
+    atomic_fetch_add_explicit(&signals_wake_word, 1, memory_order_seq_cst);
+    (void)syscall(SYS_futex, &signals_wake_word, SIGNALS_FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
 /* Puts one record in the ring; when it is full, counts the delivery as overflowed instead (the reader turns
  * the counts into coalesced records). Then wakes the reader if it said it sleeps. Order matters: publish (or
  * count), then look at `signals_reader_armed`; the reader arms, then looks at the ring again. Both sides
@@ -187,7 +195,10 @@ static void record_delivery(struct signals_slot *slot, int signo, const siginfo_
         atomic_fetch_add_explicit(&slot->overflowed, 1, memory_order_release);
         atomic_fetch_add_explicit(&signals_overflow_total, 1, memory_order_seq_cst);
     }
-    if (atomic_load_explicit(&signals_reader_armed, memory_order_seq_cst))
+    int armed = atomic_load_explicit(&signals_reader_armed, memory_order_seq_cst);
+    if (armed & SIGNALS_ARMED_SLEEPER)
+        signals_wake_sleeper();
+    if (armed & SIGNALS_ARMED_POLLER)
         (void)signals_send_wake();
 }
 

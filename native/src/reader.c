@@ -1,16 +1,19 @@
 /*
  * reader.c — the reader side of the ring, and the wake channel's lifetime.
  *
- * Records live in the ring (state.h), in this process's memory. The wake channel is a socket pair, not a
- * pipe: a same-uid process can open a pipe through /proc/<pid>/fd and read or write it, but opening a
- * socket there fails (ENXIO). And even a byte that reached the reader some other way would carry nothing:
- * it only wakes the reader, which then reads the ring. So nothing outside the process can forge, read or
- * take a record, and Shutdown waits for nothing another process does.
+ * Records live in the ring (state.h), in this process's memory. signals_read_wait() sleeps on a futex in
+ * that memory too, so no descriptor is involved in a delivery at all. The wake channel, for C poll loops on
+ * signals_read_fd(), is a socket pair, not a pipe: a same-uid process can open a pipe through /proc/<pid>/fd
+ * and read or write it, but opening a socket there fails (ENXIO). And even a byte that reached the reader some
+ * other way would carry nothing: it only wakes the reader, which then reads the ring. So nothing outside the
+ * process can forge, read or take a record, and Shutdown waits for nothing another process does.
  *
- * The reader (one at a time, read_lock) drains the ring; when it finds it empty and means to sleep, it arms
- * (`signals_reader_armed`), looks at the ring once more, and sleeps in recv(2) on the socket with the
- * timeout in SO_RCVTIMEO (set only when it changes by more than a sixteenth). A handler that publishes while
- * the reader is armed sends one byte. A busy reader is not armed, so a flood costs the handlers no system call.
+ * The reader (one at a time, read_lock) drains the ring; when it finds it empty and means to sleep, it reads
+ * the futex word, arms (`signals_reader_armed`), looks at the ring once more, and sleeps in futex(2) while the
+ * word is unchanged, with a relative (monotonic) timeout. A handler that publishes while the reader is armed
+ * bumps the word and wakes it. Both sides store, then load, seq_cst: either the reader sees the record or the
+ * handler sees the reader armed. A busy reader is not armed, so a flood costs the handlers no system call.
+ * (A socket wake cost the isolated delivery about 20 µs more than the C self-pipe: bench/results/profile.md.)
  *
  * A position reserved and never published (its handler was abandoned by a siglongjmp, or is very slow)
  * holds up the records behind it. The reader comes back every STUCK_POLL_MS while it waits, and after
@@ -26,7 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -35,6 +38,7 @@ struct signals_ring_cell signals_ring[SIGNALS_RING_RECORDS];
 _Atomic uint64_t signals_ring_tail;
 _Atomic uint64_t signals_overflow_total;
 _Atomic int signals_reader_armed;
+_Atomic uint32_t signals_wake_word;
 _Atomic int signals_wake_fd = -1;
 _Atomic int signals_wake_users;
 _Atomic(_Atomic uint32_t *) signals_owner_mark;
@@ -47,7 +51,7 @@ _Atomic pid_t signals_owner_pid;
 #define CLOSE_WAIT_NS INT64_C(100000000)
 
 /* Lock order: core.c's lock, then channel_lock, then read_lock. The reader takes channel_lock only briefly
- * and never while holding read_lock, so a reader asleep in recv(2) never holds up an install. */
+ * and never while holding read_lock, so a reader asleep never holds up an install. */
 static pthread_mutex_t channel_lock = PTHREAD_MUTEX_INITIALIZER; /* opening and closing the channel */
 static pthread_mutex_t read_lock = PTHREAD_MUTEX_INITIALIZER;    /* one reader at a time, and its state */
 static _Atomic int read_fd = -1;
@@ -56,7 +60,6 @@ static int64_t stuck_since_ns;                            /* read_lock: when a r
 static uint64_t stuck_before;                             /* read_lock: the tail then */
 static uint64_t overflow_reported[SIGNALS_MAX_SIGNO + 1]; /* read_lock: overflowed deliveries already read */
 static uint64_t overflow_total_reported;                  /* read_lock: signals_overflow_total at the last full scan */
-static int64_t receive_timeout_ms = -1;                   /* read_lock: SO_RCVTIMEO now (0: none; -1: unknown) */
 static int64_t last_wait_ns;                              /* read_lock: see signals_set_reader_spin() */
 static _Atomic int reader_spin_us = 0;
 static _Atomic uint64_t wakes_requested;                  /* signals_wake() calls, see signals_read_wait() */
@@ -110,9 +113,6 @@ static int open_locked(void)
     }
     atomic_store(&signals_owner_pid, getpid());
     make_owner_mark();
-    pthread_mutex_lock(&read_lock);
-    receive_timeout_ms = -1;
-    pthread_mutex_unlock(&read_lock);
     atomic_store(&read_fd, fds[0]);
     atomic_store(&signals_wake_fd, fds[1]); /* last: publishing it lets handlers wake the reader */
     return 0;
@@ -159,7 +159,8 @@ void signals_channel_close(void)
     int write_fd = atomic_exchange_explicit(&signals_wake_fd, -1, memory_order_seq_cst);
     if (write_fd >= 0) {
         static const char wake_byte = 0;
-        (void)send(write_fd, &wake_byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL); /* the reader sees the close */
+        (void)send(write_fd, &wake_byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL); /* the readers see the close */
+        signals_wake_sleeper();
         int64_t deadline = signals_monotonic_ns() + CLOSE_WAIT_NS;
         while (atomic_load_explicit(&signals_wake_users, memory_order_seq_cst) != 0 &&
                signals_monotonic_ns() < deadline)
@@ -301,29 +302,13 @@ static int ring_has_records_locked(void)
 
 /* --- waiting ------------------------------------------------------------------------------------------ */
 
-/* Called with read_lock held. Sets SO_RCVTIMEO only when it differs from the wanted timeout by more than a
- * sixteenth either way (plus a millisecond): the dispatcher's timeout shrinks with every wait as the next
- * tamper check nears, and setting it each time cost a system call per signal (bench/results/profile.md). A
- * wait that ends a little early just loops; one that ends up to a sixteenth late delays a tamper check that
- * much. 0 ms means no timeout. */
-static void set_receive_timeout_locked(int fd, int64_t timeout_ms)
+/* Called with read_lock held: sleeps while the futex word is still `seen`, up to the timeout (ms; -1 forever).
+ * A wake, a signal (EINTR) or a word already changed (EAGAIN) just ends this sleep: the caller looks again. */
+static void sleep_locked(uint32_t seen, int64_t timeout_ms)
 {
-    int64_t current = receive_timeout_ms;
-    int64_t slack = timeout_ms / 16 + 1;
-    if (current >= 0 && ((timeout_ms == 0 && current == 0) ||
-                         (timeout_ms > 0 && current > 0 && current >= timeout_ms - slack && current <= timeout_ms + slack)))
-        return;
-    struct timeval value = {(time_t)(timeout_ms / 1000), (suseconds_t)(timeout_ms % 1000) * 1000};
-    receive_timeout_ms = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value) == 0 ? timeout_ms : -1;
-}
-
-/* Called with read_lock held: sleeps until a wake byte or the timeout (ms; -1 forever), taking every byte
- * there is. A signal that interrupts it just ends this sleep: the caller looks at the ring and loops. */
-static void sleep_locked(int fd, int64_t timeout_ms)
-{
-    set_receive_timeout_locked(fd, timeout_ms < 0 ? 0 : (timeout_ms == 0 ? 1 : timeout_ms));
-    char bytes[64];
-    (void)recv(fd, bytes, sizeof bytes, 0);
+    struct timespec relative = {(time_t)(timeout_ms / 1000), (long)(timeout_ms % 1000) * 1000000};
+    (void)syscall(SYS_futex, &signals_wake_word, SIGNALS_FUTEX_WAIT_PRIVATE, seen, timeout_ms < 0 ? NULL : &relative,
+                  NULL, 0);
 }
 
 /* Called with read_lock held: takes wake bytes without waiting (a poll loop's reader, signals_read()). */
@@ -335,7 +320,7 @@ static void take_wake_bytes_locked(int fd)
 }
 
 /* Called with read_lock held. Polls memory for up to `microseconds` until a record is in the ring, so a
- * reader that gets signals back to back never pays for being woken from recv(2). */
+ * reader that gets signals back to back never pays for being woken from its sleep. */
 static void spin_for_record_locked(int microseconds)
 {
     int64_t deadline = signals_monotonic_ns() / 1000 + microseconds;
@@ -381,8 +366,8 @@ int signals_channel_read_wait(signals_record *records, int max, int timeout_ms)
             take_wake_bytes_locked(fd);
         int stuck = 0;
         count = drain_locked(records, max, &stuck);
-        if (timeout_ms == 0 && count < max && !stuck)
-            atomic_store_explicit(&signals_reader_armed, 1, memory_order_seq_cst); /* a poll loop's next wake */
+        if (timeout_ms == 0 && count < max && !stuck) /* a poll loop's next wake */
+            atomic_store_explicit(&signals_reader_armed, SIGNALS_ARMED_POLLER, memory_order_seq_cst);
         if (count != 0 || timeout_ms == 0 || fd < 0 || !signals_channel_is_open() ||
             atomic_load(&wakes_requested) != wakes)
             break;
@@ -397,9 +382,10 @@ int signals_channel_read_wait(signals_record *records, int max, int timeout_ms)
         int64_t left_ms = deadline == INT64_MAX ? -1 : (deadline - now + 999999) / 1000000;
         if (stuck && (left_ms < 0 || left_ms > STUCK_POLL_MS))
             left_ms = STUCK_POLL_MS;
-        atomic_store_explicit(&signals_reader_armed, 1, memory_order_seq_cst);
-        if (!ring_has_records_locked())
-            sleep_locked(fd, left_ms);
+        uint32_t seen = atomic_load_explicit(&signals_wake_word, memory_order_seq_cst);
+        atomic_store_explicit(&signals_reader_armed, SIGNALS_ARMED_SLEEPER, memory_order_seq_cst);
+        if (!ring_has_records_locked() && atomic_load(&wakes_requested) == wakes)
+            sleep_locked(seen, left_ms);
         atomic_store_explicit(&signals_reader_armed, 0, memory_order_relaxed);
     }
     if (timeout_ms != 0)
@@ -423,7 +409,7 @@ int signals_wait(int timeout_ms)
     int fd = atomic_load(&read_fd);
     int result = 1;
     if (fd >= 0 && signals_channel_is_open() && !ring_has_records_locked()) {
-        atomic_store_explicit(&signals_reader_armed, 1, memory_order_seq_cst);
+        atomic_store_explicit(&signals_reader_armed, SIGNALS_ARMED_POLLER, memory_order_seq_cst);
         if (!ring_has_records_locked()) {
             struct pollfd pollfd = {.fd = fd, .events = POLLIN};
             int64_t deadline = timeout_ms < 0 ? -1 : signals_monotonic_ns() / 1000000 + timeout_ms;
@@ -453,6 +439,7 @@ uint64_t signals_wakes_requested(void)
 int signals_wake(void)
 {
     atomic_fetch_add(&wakes_requested, 1);
+    signals_wake_sleeper();
     return signals_send_wake();
 }
 

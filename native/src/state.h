@@ -4,8 +4,9 @@
  *
  * The path of one record (docs/design.md): the handler reserves a position in `signals_ring` (process
  * memory, never a descriptor), writes the record and publishes it; if the reader said it is about to sleep
- * (`signals_reader_armed`), the handler then writes one byte, which carries nothing, into the wake socket.
- * The reader (reader.c) drains the ring. Nothing another process can reach becomes or takes a record.
+ * (`signals_reader_armed`), the handler then wakes it: a futex in process memory for a reader asleep in
+ * signals_read_wait(), or one byte, which carries nothing, into the wake socket for a C poll loop. The reader
+ * (reader.c) drains the ring. Nothing another process can reach becomes or takes a record.
  */
 #ifndef SIGNALS_STATE_H
 #define SIGNALS_STATE_H
@@ -90,7 +91,15 @@ extern _Atomic uint64_t signals_ring_tail;      /* the next position a producer 
 extern _Atomic uint64_t signals_overflow_total; /* sum of every slot's overflowed: lets the reader skip the scan */
 
 /* --- the wake ------------------------------------------------------------------------------------------ */
-extern _Atomic int signals_reader_armed; /* 1: the reader found the ring empty and may sleep: wake it */
+/* The reader found the ring empty and may sleep: how to wake it. 0 when it is busy (a flood costs no call). */
+#define SIGNALS_ARMED_SLEEPER 1 /* asleep on signals_wake_word (futex) in signals_read_wait() */
+#define SIGNALS_ARMED_POLLER 2  /* polling signals_read_fd(): wants a byte on the wake socket */
+extern _Atomic int signals_reader_armed;
+extern _Atomic uint32_t signals_wake_word; /* the sleeper's futex: bumped by every wake of a sleeper */
+/* futex(2) operations on a word of this process (FUTEX_WAIT/FUTEX_WAKE | FUTEX_PRIVATE_FLAG), spelled out:
+ * linux/futex.h is not in every sysroot we build with (musl-gcc's has no kernel headers). */
+#define SIGNALS_FUTEX_WAIT_PRIVATE 128
+#define SIGNALS_FUTEX_WAKE_PRIVATE 129
 extern _Atomic int signals_wake_fd;      /* write end of the wake socket, -1 when closed */
 extern _Atomic int signals_wake_users;   /* handlers using signals_wake_fd now; close waits a bounded time */
 
@@ -106,6 +115,8 @@ void signals_handler(int signo, siginfo_t *info, void *ucontext);
 
 /* Writes one wake byte if the channel is open. Async-signal-safe (handler.c; signals_wake()). 0 / -1 EBADF. */
 int signals_send_wake(void);
+/* Bumps signals_wake_word and wakes a reader asleep on it (futex(2), one system call). Async-signal-safe. */
+void signals_wake_sleeper(void);
 
 /* Helpers for the non-handler files (never called from the handler): a signal number 1..SIGRTMAX; fail
  * with errno set, returning -1 as every int function of signals.h does. */

@@ -31,16 +31,17 @@ public class StandardErrorFailureTests
         using var child = TestHostProcess.StartUnder(StderrOnDevFull, "reader-eagain");
         string ready = child.WaitForLine("READY 1 tid=");
         string tid = ready["READY 1 tid=".Length..];
-        // strace on the dispatcher thread alone (no -f): its next recv(2) on the wake channel (recvfrom), once the
-        // signal comes, fails with EAGAIN. Since issue 18 the reader takes that as a wake with nothing to read and
-        // looks at the ring again (0.1.0's reader returned the error, and its report to the full stderr aborted).
+        // strace on the dispatcher thread alone (no -f): its next futex(2), the reader's sleep once the signal was
+        // dispatched, fails with EAGAIN (one injected into a runtime lock's futex on that thread is a spurious wake
+        // that glibc retries). Since issue 18 the reader takes it as a wake with nothing to read and looks at the
+        // ring again (0.1.0's reader returned the error, and its report to the full stderr aborted).
         // strace's output says whether the failure was injected at all: a test of nothing would pass too.
         string traceFile = Path.Combine(Path.GetTempPath(), $"reader-eagain-{Environment.ProcessId}-{tid}.strace");
         var start = new System.Diagnostics.ProcessStartInfo("strace")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-qq", "-o", traceFile, "-p", tid, "-e", "trace=recvfrom,read", "-e", "inject=recvfrom,read:error=EAGAIN:when=1" })
+        foreach (var argument in new[] { "-qq", "-o", traceFile, "-p", tid, "-e", "trace=futex", "-e", "inject=futex:error=EAGAIN:when=1" })
             start.ArgumentList.Add(argument);
         using var strace = System.Diagnostics.Process.Start(start)!;
         try
