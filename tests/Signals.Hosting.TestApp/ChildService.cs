@@ -20,7 +20,13 @@ internal sealed class ChildService(SignalChildren children, string script) : IHo
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Runs after SignalChildren's wait (in the lifecycle's StoppingAsync): says whether the child is gone by then.
+    /// Printed directly: the console logger's queue may print SignalChildren's own line later than this.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"child-service stop-async: child exited={_child?.HasExited}");
+        return Task.CompletedTask;
+    }
 
     public void Dispose()
     {

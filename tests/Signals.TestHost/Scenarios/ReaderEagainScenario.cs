@@ -4,10 +4,10 @@ namespace Signals.TestHost.Scenarios;
 
 /// <summary>
 /// Issue 18, row 12, the reader's side: run with standard error on /dev/full. The parent attaches strace to the
-/// dispatcher thread alone (its id is in "READY 1 tid=N") and makes its next wait fail with EAGAIN (0.1.0: read(2);
-/// the dispatcher reported the failed read on stderr, that write failed out of the thread, and the process aborted,
-/// 134; now recv(2), whose EAGAIN the reader takes as a wake with nothing to read). The parent's first SIGUSR1 must
-/// still reach the callback, and so must the second.
+/// dispatcher thread alone (its id is in "READY 1 tid=N") and makes its waits end for nothing (0.1.0: read(2) failed
+/// with EAGAIN; the dispatcher reported it on stderr, that write failed out of the thread, and the process aborted,
+/// 134; now a FUTEX_WAIT that returns at once, which the reader takes as a wake with nothing to read). The parent's
+/// first SIGUSR1 must still reach the callback, and so must the second.
 /// </summary>
 internal static class ReaderEagainScenario
 {
