@@ -1,21 +1,14 @@
 /*
- * reader.c — the reader side of the ring, and the wake channel's lifetime.
+ * reader.c — the reader side of the ring, and the wake channel's lifetime (docs/design.md, "The path of one
+ * signal"). The wake channel is a socket pair, not a pipe: a same-uid process can open a pipe through
+ * /proc/<pid>/fd, but not a socket (ENXIO); and a byte carries nothing, it only wakes the reader. So nothing
+ * outside the process can forge, read or take a record, and Shutdown waits for nothing another process does.
  *
- * Records live in the ring (state.h), in this process's memory. The wake channel is a socket pair, not a
- * pipe: a same-uid process can open a pipe through /proc/<pid>/fd and read or write it, but opening a
- * socket there fails (ENXIO). And even a byte that reached the reader some other way would carry nothing:
- * it only wakes the reader, which then reads the ring. So nothing outside the process can forge, read or
- * take a record, and Shutdown waits for nothing another process does.
- *
- * The reader (one at a time, read_lock) drains the ring; when it finds it empty and means to sleep, it arms
- * (`signals_reader_armed`), looks at the ring once more, and sleeps in recv(2) on the socket with the
- * timeout in SO_RCVTIMEO (set only when it changes by more than a sixteenth). A handler that publishes while
- * the reader is armed sends one byte. A busy reader is not armed, so a flood costs the handlers no system call.
- *
- * A position reserved and never published (its handler was abandoned by a siglongjmp, or is very slow)
- * holds up the records behind it. The reader comes back every STUCK_POLL_MS while it waits, and after
- * STUCK_RETIRE_NS retires the cell: everyone skips it from then on. If its handler was only slow, its
- * publish fails on the retired cell and it counts the delivery as overflowed, so the count stays exact.
+ * The reader (one at a time, read_lock) drains the ring; to sleep, it arms (`signals_reader_armed`), looks at
+ * the ring once more, and sleeps in recv(2) with the timeout in SO_RCVTIMEO. A busy reader is not armed, so a
+ * flood costs the handlers no system call. A position reserved and never published (its handler abandoned by
+ * a siglongjmp, or very slow) holds up the records behind it: the reader comes back every STUCK_POLL_MS and
+ * after STUCK_RETIRE_NS retires the cell; a slow handler's publish then fails and counts as overflowed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,9 +56,8 @@ static _Atomic uint64_t wakes_requested;                  /* signals_wake() call
 
 /* --- opening, closing, forking ------------------------------------------------------------------------ */
 
-/* A fork handler clears the mark in the child too: qemu-user accepts MADV_WIPEONFORK and ignores it (a child
- * there recorded deliveries: native.fork_child_records_nothing under qemu-aarch64). It does not run for a raw
- * clone(2), which the kernel's wipe covers. */
+/* A fork handler clears the mark too: qemu-user accepts MADV_WIPEONFORK and ignores it (qemu-aarch64 failed
+ * native.fork_child_records_nothing). It does not run for a raw clone(2), which the kernel's wipe covers. */
 static void clear_owner_mark_in_child(void)
 {
     _Atomic uint32_t *mark = atomic_load(&signals_owner_mark);
@@ -150,9 +142,8 @@ static void reset_counters_locked(void)
 }
 
 /* After every action was restored: unpublish the write end, wake a sleeping reader, wait (bounded) until no
- * handler still sends on the write end, close it, then close the read end once the reader has let go. The
- * ring is left as it is: records a handler put there before the restore stay readable (signals_read()),
- * so a caller can still hand each one to its callback or its restored action. */
+ * handler still sends on it, close it, then the read end once the reader has let go. The ring stays as it is:
+ * its records stay readable (signals_read()), for their callbacks or their restored actions. */
 void signals_channel_close(void)
 {
     pthread_mutex_lock(&channel_lock);
@@ -176,7 +167,6 @@ void signals_channel_close(void)
 
 int signals_channel_reset_after_fork(void)
 {
-    /* The parent's threads do not exist here; a lock one of them held would never be released. */
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&channel_lock, &fresh, sizeof channel_lock);
     memcpy(&read_lock, &fresh, sizeof read_lock);
@@ -228,20 +218,16 @@ static int read_overflow_locked(signals_record *records, int max)
         if (pending > UINT32_MAX)
             pending = UINT32_MAX;
         overflow_reported[signo] += pending;
-        signals_record *record = &records[count++];
-        memset(record, 0, sizeof *record);
-        record->signo = signo;
-        record->code = SIGNALS_CODE_COALESCED;
-        record->timestamp_ns = signals_monotonic_ns();
-        record->coalesced = (uint32_t)pending;
+        records[count++] = (signals_record){.signo = signo, .code = SIGNALS_CODE_COALESCED,
+                                            .timestamp_ns = signals_monotonic_ns(), .coalesced = (uint32_t)pending};
     }
     if (signo > SIGNALS_MAX_SIGNO)
         overflow_total_reported = total; /* a full scan: everything counted up to `total` is reported */
     return count;
 }
 
-/* Called with read_lock held. Copies published records from the head, up to max. *stuck is set when the
- * head is reserved but not published: records behind it wait (and the cell is retired after a bound). */
+/* Called with read_lock held. Copies published records from the head, up to max. *stuck: the head is reserved,
+ * not published; records behind it wait (and the cell is retired after a bound). */
 static int take_records_locked(signals_record *records, int max, int *stuck)
 {
     int count = 0;
@@ -282,15 +268,6 @@ static int take_records_locked(signals_record *records, int max, int *stuck)
     return count;
 }
 
-/* Called with read_lock held: the records, then (when the ring is drained) the overflow counts. */
-static int drain_locked(signals_record *records, int max, int *stuck)
-{
-    int count = take_records_locked(records, max, stuck);
-    if (count < max)
-        count += read_overflow_locked(records + count, max - count);
-    return count;
-}
-
 static int ring_has_records_locked(void)
 {
     uint64_t index = ring_head & (SIGNALS_RING_RECORDS - 1);
@@ -301,17 +278,15 @@ static int ring_has_records_locked(void)
 
 /* --- waiting ------------------------------------------------------------------------------------------ */
 
-/* Called with read_lock held. Sets SO_RCVTIMEO only when it differs from the wanted timeout by more than a
- * sixteenth either way (plus a millisecond): the dispatcher's timeout shrinks with every wait as the next
- * tamper check nears, and setting it each time cost a system call per signal (bench/results/profile.md). A
- * wait that ends a little early just loops; one that ends up to a sixteenth late delays a tamper check that
- * much. 0 ms means no timeout. */
+/* Called with read_lock held. Sets SO_RCVTIMEO (0 ms: none) only when it is off by more than a sixteenth (plus
+ * a millisecond): the dispatcher's timeout shrinks as the next tamper check nears, and setting it each time cost
+ * a system call per signal (bench/results/profile.md). A wait that ends early just loops; one up to a sixteenth
+ * late delays a tamper check that much. */
 static void set_receive_timeout_locked(int fd, int64_t timeout_ms)
 {
     int64_t current = receive_timeout_ms;
     int64_t slack = timeout_ms / 16 + 1;
-    if (current >= 0 && ((timeout_ms == 0 && current == 0) ||
-                         (timeout_ms > 0 && current > 0 && current >= timeout_ms - slack && current <= timeout_ms + slack)))
+    if (timeout_ms == 0 ? current == 0 : current > 0 && current >= timeout_ms - slack && current <= timeout_ms + slack)
         return;
     struct timeval value = {(time_t)(timeout_ms / 1000), (suseconds_t)(timeout_ms % 1000) * 1000};
     receive_timeout_ms = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value) == 0 ? timeout_ms : -1;
@@ -363,9 +338,8 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
     return signals_channel_read_wait(records, max, timeout_ms);
 }
 
-/* Returns records, or 0 when the timeout passed, a signals_wake() came during the call, or the channel is
- * closed. A wake byte that woke the reader with nothing to read (one sent for an earlier sleep) just makes
- * it look again and sleep on: 0 always has one of those three reasons. */
+/* Returns records, or 0 only when the timeout passed, a signals_wake() came during the call, or the channel is
+ * closed: a wake byte left from an earlier sleep, with nothing to read, just makes the reader look and sleep on. */
 int signals_channel_read_wait(signals_record *records, int max, int timeout_ms)
 {
     pthread_mutex_lock(&read_lock);
@@ -379,8 +353,10 @@ int signals_channel_read_wait(signals_record *records, int max, int timeout_ms)
         int fd = atomic_load(&read_fd);
         if (timeout_ms == 0 && fd >= 0)
             take_wake_bytes_locked(fd);
-        int stuck = 0;
-        count = drain_locked(records, max, &stuck);
+        int stuck;
+        count = take_records_locked(records, max, &stuck);
+        if (count < max)
+            count += read_overflow_locked(records + count, max - count); /* the ring is drained */
         if (timeout_ms == 0 && count < max && !stuck)
             atomic_store_explicit(&signals_reader_armed, 1, memory_order_seq_cst); /* a poll loop's next wake */
         if (count != 0 || timeout_ms == 0 || fd < 0 || !signals_channel_is_open() ||
@@ -427,17 +403,11 @@ int signals_wait(int timeout_ms)
         if (!ring_has_records_locked()) {
             struct pollfd pollfd = {.fd = fd, .events = POLLIN};
             int64_t deadline = timeout_ms < 0 ? -1 : signals_monotonic_ns() / 1000000 + timeout_ms;
-            for (;;) {
-                int left = -1;
-                if (deadline >= 0) {
-                    int64_t remaining = deadline - signals_monotonic_ns() / 1000000;
-                    left = remaining < 0 ? 0 : (int)remaining;
-                }
-                result = poll(&pollfd, 1, left);
-                if (result >= 0 || errno != EINTR)
-                    break;
-            }
-            result = result < 0 ? -1 : (result > 0 ? 1 : 0);
+            do {
+                int64_t remaining = deadline - signals_monotonic_ns() / 1000000;
+                int left = deadline < 0 ? -1 : (remaining < 0 ? 0 : (int)remaining);
+                result = poll(&pollfd, 1, left); /* one descriptor: -1, 0 or 1 */
+            } while (result < 0 && errno == EINTR);
         }
         atomic_store_explicit(&signals_reader_armed, 0, memory_order_relaxed);
     }
