@@ -1,24 +1,15 @@
 /*
- * check_schedule.c — when the dispatcher next looks for tampering, and the wait that looks.
- *
- * The dispatcher checks for SIG_DFL or SIG_IGN put over our handler (docs/design.md, "Tampering"): soon
- * (CHECK_FAST) after a subscription changes or a repair, then doubling after each clean check up to
- * CHECK_SLOW. Nearly every check is clean, and signals_read_wait_checked() does those itself and goes on
- * waiting, without returning to its caller: an idle .NET process then runs no managed code of ours at
- * all. It matters for memory: the runtime recompiles a method once it has been called 30 times (tiered
- * compilation), and a managed check loop reached that after about ten checks, paging in the optimising
- * compiler: 0.5 MB more resident memory in a process that does nothing (bench/results/profile.md).
- *
- * All state is under schedule_lock; no function here is called from a signal handler.
+ * check_schedule.c — when the dispatcher next looks for tampering, and the wait that looks (docs/design.md,
+ * "Tampering"): soon (CHECK_FAST) after a subscription changes or a repair, then doubling after each clean
+ * check up to CHECK_SLOW. signals_read_wait_checked() makes the clean checks (nearly all) itself and goes on
+ * waiting, so an idle .NET process runs no managed code of ours (a managed loop, recompiled by the tiered JIT,
+ * cost 0.5 MB of resident memory). All state is under schedule_lock; nothing here runs in a signal handler.
  */
 #define _GNU_SOURCE
 #include <limits.h>
 #include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
 #include <string.h>
 
-#include "signals.h"
 #include "state.h"
 
 #define CHECK_FAST_NS INT64_C(200000000)  /* 200 ms */
@@ -27,8 +18,7 @@
 static pthread_mutex_t schedule_lock = PTHREAD_MUTEX_INITIALIZER;
 static int64_t interval_ns = CHECK_FAST_NS;
 static int64_t due_ns = INT64_MAX;            /* CLOCK_MONOTONIC; none until the first change */
-/* When the reader's current wait ends at the latest; NOT_WAITING between waits (the next one reads the
- * schedule anew, so a change then needs no wake record left in the pipe for it). */
+/* When the reader's current wait ends at the latest; NOT_WAITING between waits (the next reads the schedule). */
 #define NOT_WAITING INT64_MIN
 static int64_t sleeping_until_ns = NOT_WAITING;
 
@@ -110,7 +100,6 @@ int signals_read_wait_checked(signals_record *records, int max)
 
 void signals_check_schedule_reset_after_fork(void)
 {
-    /* The parent's threads do not exist here; a lock one of them held would never be released. */
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&schedule_lock, &fresh, sizeof schedule_lock);
     sleeping_until_ns = NOT_WAITING;

@@ -1,7 +1,6 @@
 /*
- * core.c — installing and restoring actions, refused signals and the tamper check. Everything that can
- * be decided is decided here, at registration time, so that the handler (handler.c) only records and
- * chains.
+ * core.c — installing and restoring actions, refused signals and the tamper check. Everything that can be
+ * decided is decided here, at registration time, so that the handler (handler.c) only records and chains.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,22 +20,9 @@ static int is_ours(const struct sigaction *action)
     return (action->sa_flags & SA_SIGINFO) && action->sa_sigaction == signals_handler;
 }
 
-static void *function_of(const struct sigaction *action)
-{
-    return (action->sa_flags & SA_SIGINFO) ? (void *)action->sa_sigaction : (void *)action->sa_handler;
-}
-
-/* SIG_DFL or SIG_IGN: a disposition with no function to chain to. */
-static int is_builtin(const struct sigaction *action)
-{
-    void *function = function_of(action);
-    return function == (void *)SIG_DFL || function == (void *)SIG_IGN;
-}
-
-/* Called with `lock` held. Saves `action` as the previous action: rewrites the copy that is not current,
- * under its seqlock (state.h), then flips previous_index. A handler that loaded the index before the flip
- * and reads the spare copy meanwhile sees its version change and reads again; nothing here waits for a
- * handler. A new previous action has not run yet, so an SA_RESETHAND one gets its one run. */
+/* Called with `lock` held. Saves `action` as the previous action: rewrites the spare copy under its seqlock
+ * (state.h), then flips previous_index; a handler reading the spare meanwhile sees its version change and reads
+ * again, and nothing here waits for a handler. A new previous action has not run yet: SA_RESETHAND gets its run. */
 static void save_previous_locked(struct signals_slot *slot, const struct sigaction *action)
 {
     struct signals_saved_action *spare = &slot->previous[1 - atomic_load(&slot->previous_index)];
@@ -73,36 +59,36 @@ static struct sigaction default_action(void)
 static struct sigaction current_previous_locked(struct signals_slot *slot)
 {
     struct sigaction previous = saved_previous_locked(slot);
-    if ((previous.sa_flags & SA_RESETHAND) && atomic_load(&slot->previous_reset_spent) && !is_builtin(&previous))
+    int spent = (previous.sa_flags & SA_RESETHAND) && atomic_load(&slot->previous_reset_spent);
+    if (spent && !signals_is_builtin(&previous))
         previous = default_action();
     return previous;
 }
 
-/* Called with `lock` held, ours on top. Stale previous: the saved action is a handler whose owner has removed
- * it by putting back ours, which it had saved when it installed itself over ours. Putting that handler back
- * would leave it on top while its owner thinks it gone; the owner's next install would then save the
- * handler as its own previous action, and each delivery would call it from itself until the stack overflows
- * (stress R8, seed 1235066599: System.Native's handler, five workers). Two ways to know it:
- *  - an install found its handler above ours since we saved it (previous_went_above), and now ours is on top;
- *  - the slot is forgotten (policy 0) with a function saved: our last act was a restore that put that
- *    function on top, and only an owner that saved ours, i.e. that function's, can have put ours back.
- * What lies beneath such a pair is unknown (each saved the other): the default action stands in for it. */
-static int previous_is_stale_locked(struct signals_slot *slot)
+/* Called with `lock` held, ours on top. Stale previous (docs/design.md, "Chaining rules"): the saved action is a
+ * handler whose owner removed it by putting back ours, which it had saved. Putting it back would leave it on top
+ * while its owner thinks it gone, and the owner's next install would make it call itself until the stack
+ * overflows (stress R8, seed 1235066599). Known when an install found it above ours since we saved it
+ * (previous_went_above), or when the slot is forgotten (policy 0): our last act put that function on top, and
+ * only its owner, which saved ours, can have put ours back. Each of the pair saved the other, so what lies
+ * beneath is unknown: the default action stands in for it. */
+static void forget_stale_previous_locked(struct signals_slot *slot)
 {
     struct sigaction previous = saved_previous_locked(slot);
-    return !is_builtin(&previous) &&
-           (atomic_load(&slot->previous_went_above) || atomic_load(&slot->policy) == 0);
+    if (!signals_is_builtin(&previous) &&
+        (atomic_load(&slot->previous_went_above) || atomic_load(&slot->policy) == 0)) {
+        struct sigaction none = default_action();
+        save_previous_locked(slot, &none);
+    }
 }
 
-/* Generations. Our action comes in two forms that act the same: without and with SA_NODEFER, which changes
- * nothing under our full sa_mask (the mask blocks the signal anyway), but which the kernel keeps and reports.
- * A fresh install picks a form that does not lie beneath what it goes over, and remembers what it saved.
- * Another party that saved an older action of ours (System.Native does, when it goes on top of a forgotten
- * slot) and puts it back writes *that* form: when the form on top is not the current installation's, every
- * party above the older installation has gone, ours included, and what lies beneath is what the older one
- * saved. Without the mark, ours over ours looked like nothing happened, and our restore put back the handler of
- * a party that had already removed itself (stress R8, seed 1235066599, sequences 983, 1209 and 1615;
- * docs/design.md, "Chaining rules"). */
+/* Generations. Our action comes in two forms that act the same, without and with SA_NODEFER (a no-op under our
+ * full sa_mask, but the kernel keeps and reports it). A fresh install picks a form that does not lie beneath what
+ * it goes over, and remembers what it saved. A party that saved an older action of ours (System.Native does, over
+ * a forgotten slot) and puts it back writes *that* form: when the form on top is not the current installation's,
+ * every party above the older one has gone, ours included, and what lies beneath is what the older one saved.
+ * Without the mark, ours over ours looked like nothing happened, and our restore put back the handler of a party
+ * already gone (stress R8, seed 1235066599, sequences 983, 1209 and 1615). */
 static int generation_of(const struct sigaction *action)
 {
     return (action->sa_flags & SA_NODEFER) ? 1 : 0;
@@ -114,7 +100,7 @@ static int generation_of(const struct sigaction *action)
 static int fresh_generation_locked(struct signals_slot *slot, const struct sigaction *top)
 {
     int first = slot->fresh_installs++ == 0;
-    if (!is_builtin(top) && (top->sa_flags & SA_NODEFER))
+    if (!signals_is_builtin(top) && (top->sa_flags & SA_NODEFER))
         return 0;
     if (slot->exposed != 0)
         return 2 - slot->exposed;
@@ -124,7 +110,7 @@ static int fresh_generation_locked(struct signals_slot *slot, const struct sigac
 /* Called with `lock` held: `top` is where ours of a live slot was. A foreign handler there may save ours. */
 static void note_exposed_locked(struct signals_slot *slot, const struct sigaction *top)
 {
-    if (signals_policy_live(atomic_load(&slot->policy)) && !is_ours(top) && !is_builtin(top))
+    if (signals_policy_live(atomic_load(&slot->policy)) && !is_ours(top) && !signals_is_builtin(top))
         slot->exposed = 1 + slot->generation;
 }
 
@@ -155,10 +141,7 @@ static int restore_locked(int signo)
         return 1;
     }
     follow_generation_on_top_locked(slot, &current);
-    if (previous_is_stale_locked(slot)) {
-        struct sigaction none = default_action();
-        save_previous_locked(slot, &none);
-    }
+    forget_stale_previous_locked(slot);
     struct sigaction previous = current_previous_locked(slot);
     if (sigaction(signo, &previous, NULL) != 0)
         return -1;
@@ -179,7 +162,8 @@ int signals_shutdown(void)
 
 int signals_reset_after_fork(void)
 {
-    /* The parent's threads do not exist here; a lock one of them held would never be released. */
+    /* The parent's threads do not exist here: a lock one of them held would never be released. So each
+     * module's reset (check_schedule.c, reader.c) makes its locks afresh too. */
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&lock, &fresh, sizeof lock);
     signals_check_schedule_reset_after_fork();
@@ -219,10 +203,9 @@ static int check_allowed(int signo)
     return 0;
 }
 
-/* Our action: SA_SIGINFO | SA_RESTART (left out when signals_set_interrupt asked for EINTR), with the
- * SA_ONSTACK of the action it replaces (the runtime's fault handlers run on an alternate stack), and a
- * full mask: no handler can interrupt ours while it records (handler.c gives a chained handler the mask
- * its own action asked for). SA_NODEFER marks the slot's generation (see generation_of). */
+/* Our action: SA_RESTART unless signals_set_interrupt asked for EINTR; the SA_ONSTACK of the action it replaces
+ * (the runtime's fault handlers run on an alternate stack); a full mask, so no handler interrupts ours while it
+ * records (handler.c gives a chained handler its own mask); SA_NODEFER for the generation (generation_of). */
 static void our_action(int signo, struct sigaction *ours, const struct sigaction *previous)
 {
     struct signals_slot *slot = &signals_slots[signo];
@@ -235,17 +218,13 @@ static void our_action(int signo, struct sigaction *ours, const struct sigaction
 }
 
 /* Who is on top decides what an install does (docs/design.md, "Chaining rules"):
- *  - ours is on top: only the policy changes, the saved previous action stays, unless it is stale (see
- *    previous_is_stale_locked): then SIG_DFL stands in for it. (On a forgotten slot, ours is on top because
- *    someone put back an action they had saved from us; a builtin saved there is what set_builtin or
- *    restore left, the best knowledge of what lies beneath);
- *  - the slot is live (our handler was installed and never restored) and a function handler is on
- *    top: it was installed after ours and is the one that calls ours, so it stays on top and our saved
- *    previous action stays; only the policy changes. Saving it as our previous instead would close a
- *    cycle (ours -> theirs -> ours), which is how issue 10 overflowed the stack. If that handler is our
- *    saved previous action itself, its owner installed it again over ours: noted (previous_went_above);
- *  - otherwise nothing of ours is reachable (never installed, restored, forgotten by set_builtin, or
- *    SIG_DFL/SIG_IGN put over ours): a fresh install saves what is there and puts ours on top. */
+ *  - ours: only the policy changes; the saved action stays unless stale (forget_stale_previous_locked). On a
+ *    forgotten slot, a builtin saved there is what set_builtin or restore left, our best knowledge of beneath;
+ *  - a function handler over a live slot: installed after ours, it calls ours, so it stays on top and only the
+ *    policy changes. Saving it as our previous would close the cycle ours -> theirs -> ours (issue 10). If it
+ *    is our saved previous action, its owner installed it again over ours: noted (previous_went_above);
+ *  - otherwise nothing of ours is reachable (never installed, restored, forgotten, or SIG_DFL/SIG_IGN over
+ *    ours): a fresh install saves what is there and puts ours on top. */
 int signals_install(int signo, int policy)
 {
     if (check_allowed(signo) != 0)
@@ -260,17 +239,14 @@ int signals_install(int signo, int policy)
         result = sigaction(signo, NULL, &current);
     if (result == 0 && is_ours(&current)) {
         follow_generation_on_top_locked(slot, &current);
-        if (previous_is_stale_locked(slot)) {
-            struct sigaction none = default_action();
-            save_previous_locked(slot, &none);
-        }
+        forget_stale_previous_locked(slot);
         atomic_store(&slot->policy, policy);
-    } else if (result == 0 && signals_policy_live(atomic_load(&slot->policy)) && !is_builtin(&current)) {
+    } else if (result == 0 && signals_policy_live(atomic_load(&slot->policy)) && !signals_is_builtin(&current)) {
         struct sigaction previous = saved_previous_locked(slot);
-        if (function_of(&current) == function_of(&previous))
+        if (signals_function_of(&current) == signals_function_of(&previous))
             atomic_store(&slot->previous_went_above, 1);
         note_exposed_locked(slot, &current);
-        atomic_store(&slot->policy, policy); /* a handler above ours: only the policy changes */
+        atomic_store(&slot->policy, policy);
     } else if (result == 0) {
         slot->generation = fresh_generation_locked(slot, &current);
         save_previous_locked(slot, &current);
@@ -307,16 +283,14 @@ int signals_restore(int signo)
     return result;
 }
 
-/* One sigaction over whatever is there, so no delivery ever meets an action in between (a
- * restore-then-set would pass through the saved action, often SIG_DFL). Then the slot forgets its
- * installation and its saved action: the saved action becomes the builtin one, so our handler, should
- * someone put it back later, chains to nothing, and the next install starts fresh. */
+/* One sigaction over whatever is there, so no delivery meets an action in between (a restore-then-set would
+ * pass through the saved action, often SIG_DFL). The slot then forgets its installation and saves the builtin
+ * action: our handler, should someone put it back, chains to nothing, and the next install starts fresh. */
 int signals_set_builtin(int signo, int ignore)
 {
     if (check_allowed(signo) != 0)
         return -1;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
+    struct sigaction action = default_action();
     action.sa_handler = ignore ? SIG_IGN : SIG_DFL;
     pthread_mutex_lock(&lock);
     struct sigaction replaced;
@@ -335,13 +309,9 @@ static int disposition_of(const struct sigaction *action)
 {
     if (is_ours(action))
         return SIGNALS_DISPOSITION_OURS;
-    if (!(action->sa_flags & SA_SIGINFO) && action->sa_handler == SIG_DFL)
+    if (signals_function_of(action) == (void *)SIG_DFL)
         return SIGNALS_DISPOSITION_DEFAULT;
-    if (!(action->sa_flags & SA_SIGINFO) && action->sa_handler == SIG_IGN)
-        return SIGNALS_DISPOSITION_IGNORED;
-    if ((void *)action->sa_sigaction == (void *)SIG_DFL)
-        return SIGNALS_DISPOSITION_DEFAULT;
-    if ((void *)action->sa_sigaction == (void *)SIG_IGN)
+    if (signals_function_of(action) == (void *)SIG_IGN)
         return SIGNALS_DISPOSITION_IGNORED;
     return SIGNALS_DISPOSITION_FOREIGN;
 }
@@ -370,43 +340,30 @@ int signals_previous_disposition(int signo)
         return signals_fail(EINVAL);
     struct signals_slot *slot = &signals_slots[signo];
     pthread_mutex_lock(&lock); /* an install may be rewriting the saved action */
-    int result = 0;
-    if (atomic_load(&slot->policy) == 0) {
-        result = signals_fail(ENOENT);
-    } else {
-        struct sigaction previous = current_previous_locked(slot);
-        result = disposition_of(&previous);
-    }
+    struct sigaction previous = current_previous_locked(slot);
+    int result = atomic_load(&slot->policy) == 0 ? signals_fail(ENOENT) : disposition_of(&previous);
     pthread_mutex_unlock(&lock);
     return result;
 }
 
-/* Tampering is SIG_DFL or SIG_IGN put over a live subscription: our handler is unreachable. A function
- * handler above ours is not: it was installed after ours and chains to it (or is the application's
- * choice to make); putting ours back over it would cut it out. */
-static int subscribed(int policy)
-{
-    return policy == SIGNALS_POLICY_HANDLE || policy == SIGNALS_POLICY_OBSERVE;
-}
-
+/* Tampering is SIG_DFL or SIG_IGN over a subscription: ours is unreachable. A function handler above ours is
+ * not: it chains to ours (or is the application's choice), and putting ours back over it would cut it out. */
 uint64_t signals_tampered(void)
 {
     uint64_t tampered = 0;
     for (int signo = 1; signo <= SIGNALS_MAX_SIGNO; signo++) {
-        if (!subscribed(atomic_load(&signals_slots[signo].policy)))
+        if (!signals_policy_subscribed(atomic_load(&signals_slots[signo].policy)))
             continue;
         struct sigaction current;
-        if (sigaction(signo, NULL, &current) == 0 && is_builtin(&current))
+        if (sigaction(signo, NULL, &current) == 0 && signals_is_builtin(&current))
             tampered |= UINT64_C(1) << (signo - 1);
     }
     return tampered;
 }
 
-/* Only a live subscription (HANDLE or OBSERVE) is repaired: a slot released meanwhile (restore left it
- * PASSTHROUGH, or it is gone) is ENOENT, so a tamper check racing the last Dispose cannot put ours back.
- * The SIG_DFL/SIG_IGN found on top becomes the saved previous action, because that is what whoever put
- * it there wants once we are gone (restore puts it back). Ours or a function handler on top: nothing to
- * repair, 0. */
+/* Only a subscription (HANDLE or OBSERVE) is repaired, else ENOENT: a tamper check racing the last Dispose
+ * cannot put ours back. The SIG_DFL/SIG_IGN found on top becomes the saved action, as whoever put it there wants
+ * it once we are gone. Ours or a function handler on top: nothing to repair, 0. */
 int signals_reinstall(int signo)
 {
     if (!signals_in_range(signo))
@@ -415,9 +372,9 @@ int signals_reinstall(int signo)
     struct signals_slot *slot = &signals_slots[signo];
     struct sigaction current;
     int result;
-    if (!subscribed(atomic_load(&slot->policy))) {
+    if (!signals_policy_subscribed(atomic_load(&slot->policy))) {
         result = signals_fail(ENOENT);
-    } else if ((result = sigaction(signo, NULL, &current)) == 0 && is_builtin(&current)) {
+    } else if ((result = sigaction(signo, NULL, &current)) == 0 && signals_is_builtin(&current)) {
         struct sigaction ours;
         struct sigaction previous = saved_previous_locked(slot);
         our_action(signo, &ours, &previous);
@@ -440,10 +397,7 @@ int signals_set_interrupt(int signo, int interrupt)
     struct sigaction current;
     int result = sigaction(signo, NULL, &current);
     if (result == 0 && is_ours(&current)) {
-        if (interrupt)
-            current.sa_flags &= ~SA_RESTART;
-        else
-            current.sa_flags |= SA_RESTART;
+        current.sa_flags = (current.sa_flags & ~SA_RESTART) | (interrupt ? 0 : SA_RESTART);
         result = sigaction(signo, &current, NULL);
     }
     pthread_mutex_unlock(&lock);

@@ -1,38 +1,27 @@
 /*
- * handler.c — the signal handler, alone in its translation unit so that the ctest
- * `handler_async_signal_safety` can list every function this object file calls (its undefined
- * symbols) and compare them with signal-safety(7). The path of one record is all here.
+ * handler.c — the signal handler, alone in its translation unit so that the ctest `handler_async_signal_safety`
+ * can check every function its object file calls against signal-safety(7). The path of one record is all here.
  *
  * Calls made here, all async-signal-safe: clock_gettime(2); getpid(2) only where the kernel refused
  * MADV_WIPEONFORK (state.h, "fork"); only when the reader said it sleeps, futex(2) FUTEX_WAKE through
- * syscall(2) (a single system call on a word in our memory, as sem_post(3) makes) or send(2) of one wake byte;
- * sigaction(2) (only to read the action on top before chaining); pthread_sigmask(3) around the chained
- * handler; and the previous handler when the policy says to chain. No locks, no allocation, errno saved on
- * entry and restored on every path.
+ * syscall(2) (one system call on a word of our memory, as sem_post(3) makes) or send(2) of one wake byte;
+ * memmove(3) when the re-entry guard is full; sigaction(2) (only to read the action on top before chaining);
+ * sigismember(3), sigaddset(3) and pthread_sigmask(3) to give the chained handler its mask; and the previous
+ * handler when the policy says to chain. No locks, no allocation, errno saved on entry and restored on every
+ * path.
  *
- * Our action blocks every signal while it runs (its sa_mask is full, core.c), so when the kernel calls us
- * no other handler can interrupt the record. A foreign handler that calls ours may run with a weaker mask,
- * and one of its nested handlers may siglongjmp out of ours at any instruction. Nothing here then leaves
- * anything that a later call waits for without a bound: a ring position reserved and never published is
- * retired by the reader after a bound (reader.c); the wake counter is waited for a bounded time by close;
- * the saved action is read under a seqlock that a reader never holds.
+ * Our action's full sa_mask (core.c) keeps other handlers out of the record, but a foreign handler that calls
+ * ours may not, and a nested handler may siglongjmp out of ours at any instruction. So nothing here is waited
+ * for without a bound: the reader retires a position never published, close waits for the wake counter a
+ * bounded time, the saved action is read under a seqlock (docs/design.md, "The path of one signal").
  *
- * Re-entry guard. Handlers chain: ours calls the action it replaced, and a handler installed above ours
- * calls ours. If those links form a cycle (ours -> theirs -> ours), every delivery would recurse until the
- * stack overflows. So each thread keeps a small stack of the invocations of ours that are chaining right
- * now. A delivery is identified by the kernel's siginfo pointer (a chain passes it along unchanged) AND a
- * stamp we write into the last bytes of that siginfo: the kernel zeroes those bytes for every delivery
- * (copy_siginfo_to_user clears the expansion area), so a new delivery that happens to reuse the address of
- * an old one (the same stack depth after a siglongjmp left an entry behind) carries no stamp and is never
- * taken for the old one. An invocation that finds a live entry with the same signal, pointer and stamp is
- * that delivery coming round again: it returns at once (the first invocation recorded it). A delivery
- * without siginfo (NULL, from a plain handler above ours) can only be matched by signal number.
- * Entries whose frames are gone (at or below ours: the stack grows down) are dropped on entry; when the
- * stack is full, the oldest entry is dropped, so a cycle is always caught on its next round.
- *
- * The guard is initial-exec TLS: a plain %fs-relative access, async-signal-safe, with no call to
- * __tls_get_addr (which may allocate). It is small (about 270 bytes) because a dlopen'ed library takes its
- * initial-exec TLS from glibc's small static-TLS surplus.
+ * Re-entry guard (docs/design.md, "The re-entry guard"): if chained handlers form a cycle (ours -> theirs ->
+ * ours), a delivery would recurse until the stack overflows. Each thread keeps a stack of the invocations of
+ * ours that are chaining; one that finds the same signal, siginfo pointer and stamp (written into the last
+ * bytes of the siginfo, which the kernel zeroes for every delivery, so a new delivery at a reused address is
+ * never taken for an old one) is that delivery come round again, and returns at once.
+ * The guard is initial-exec TLS: a plain %fs-relative access, with no call to __tls_get_addr (which may
+ * allocate); small (about 270 bytes), as a dlopen'ed library takes it from glibc's small static-TLS surplus.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,8 +63,9 @@ static uint64_t read_stamp(const siginfo_t *info)
     return info != NULL ? atomic_load_explicit(stamp_of(info), memory_order_relaxed) : 0;
 }
 
-/* Drops the entries whose frames are gone, then reports whether this delivery is already being handled
- * further up this thread's stack. A nested handler only pushes above `depth` and pops back to it. */
+/* Drops the entries whose frames are gone (at or below ours: the stack grows down), then reports whether this
+ * delivery is already being handled further up this thread's stack (without siginfo, a plain handler above
+ * ours passed NULL: matched by signal only). A nested handler only pushes above `depth` and pops back to it. */
 static int guard_reentered(int signo, const siginfo_t *info, uintptr_t frame)
 {
     while (guard.depth > 0 && guard.entries[guard.depth - 1].frame <= frame)
@@ -90,7 +80,8 @@ static int guard_reentered(int signo, const siginfo_t *info, uintptr_t frame)
 }
 
 /* Stamps the delivery (once: a delivery coming round keeps its stamp) and pushes it; returns the index
- * pushed. The entry is written before `depth` counts it, so a nested handler never sees half of it. */
+ * pushed. A full stack drops its oldest entry, so a cycle is still caught on its next round. The entry is
+ * written before `depth` counts it, so a nested handler never sees half of it. */
 static int guard_push(int signo, siginfo_t *info, uintptr_t frame)
 {
     uint64_t stamp = 0;
@@ -141,11 +132,7 @@ int signals_send_wake(void)
             result = -1;
     }
     atomic_fetch_sub_explicit(&signals_wake_users, 1, memory_order_seq_cst);
-    if (fd < 0) {
-        errno = EBADF;
-        return -1;
-    }
-    return result;
+    return fd < 0 ? signals_fail(EBADF) : result;
 }
 
 void signals_wake_sleeper(void)
@@ -154,10 +141,9 @@ void signals_wake_sleeper(void)
     (void)syscall(SYS_futex, &signals_wake_word, SIGNALS_FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
-/* Puts one record in the ring; when it is full, counts the delivery as overflowed instead (the reader turns
- * the counts into coalesced records). Then wakes the reader if it said it sleeps. Order matters: publish (or
- * count), then look at `signals_reader_armed`; the reader arms, then looks at the ring again. Both sides
- * store then load, so both are seq_cst: at least one sees the other, and no record waits for a wake-up. */
+/* Puts one record in the ring, or counts it as overflowed when the ring is full; then wakes the reader if it
+ * said it sleeps. Order matters: publish (or count), then look at the armed flag; the reader arms, then looks
+ * at the ring again. Both store then load, seq_cst: one sees the other, so no record waits for a wake-up. */
 static void record_delivery(struct signals_slot *slot, int signo, const siginfo_t *info, int handled)
 {
     atomic_fetch_add_explicit(&slot->delivered, 1, memory_order_relaxed);
@@ -225,29 +211,21 @@ static int previous_action(struct signals_slot *slot, struct sigaction *copy)
     return 0;
 }
 
-static void *function_of(const struct sigaction *action)
-{
-    return (action->sa_flags & SA_SIGINFO) ? (void *)action->sa_sigaction : (void *)action->sa_handler;
-}
-
-/* Calls the action that was there before ours: a function only, never SIG_DFL or SIG_IGN (emulating those
- * from inside a handler is not possible safely). SA_SIGINFO picks which member is the function. An
- * SA_RESETHAND action is one-shot: the kernel would have reset it to SIG_DFL at its first delivery, so it
- * runs once and then counts as SIG_DFL (restore puts back SIG_DFL too, core.c). It runs with the mask the
- * kernel would have given it (the interrupted code's, its own sa_mask, and the signal unless SA_NODEFER),
- * not with ours, which blocks everything. */
+/* Calls the action that was there before ours: a function only, never SIG_DFL or SIG_IGN (those cannot be
+ * emulated safely from inside a handler). An SA_RESETHAND action runs once, as the kernel would have reset it
+ * to SIG_DFL (restore puts back SIG_DFL too, core.c). It runs with the mask the kernel would have given it
+ * (the interrupted code's, its own sa_mask, and the signal unless SA_NODEFER), not with ours. */
 static void chain_to_previous(struct signals_slot *slot, int signo, siginfo_t *info, void *ucontext,
                               const struct sigaction *previous)
 {
-    void *function = function_of(previous);
-    if (function == (void *)SIG_DFL || function == (void *)SIG_IGN || function == (void *)signals_handler)
+    void *function = signals_function_of(previous);
+    if (signals_is_builtin(previous) || function == (void *)signals_handler)
         return;
-    /* The action on top already ran for this delivery: the kernel calls the top first, and ours runs below
-     * it only because it chained to us. That happens when a library puts back over ours the handler ours
-     * had saved (System.Native does, when a PosixSignalRegistration is created again): calling it from
+    /* The action on top already ran for this delivery and chained to ours: a library put back over ours the
+     * handler ours had saved (System.Native does, when a PosixSignalRegistration is created again). Calling it
      * here would run it twice per delivery. */
     struct sigaction top;
-    if (sigaction(signo, NULL, &top) == 0 && function_of(&top) == function)
+    if (sigaction(signo, NULL, &top) == 0 && signals_function_of(&top) == function)
         return;
     if ((previous->sa_flags & SA_RESETHAND) && atomic_exchange(&slot->previous_reset_spent, 1))
         return;
@@ -277,8 +255,7 @@ void signals_handler(int signo, siginfo_t *info, void *ucontext)
     if (signo > 0 && signo <= SIGNALS_MAX_SIGNO && !guard_reentered(signo, info, frame)) {
         struct signals_slot *slot = &signals_slots[signo];
         int policy = atomic_load_explicit(&slot->policy, memory_order_acquire);
-        int records = policy == SIGNALS_POLICY_HANDLE || policy == SIGNALS_POLICY_OBSERVE;
-        if (records && recording_process())
+        if (signals_policy_subscribed(policy) && recording_process())
             record_delivery(slot, signo, info, policy == SIGNALS_POLICY_HANDLE);
         struct sigaction previous;
         if (policy != SIGNALS_POLICY_HANDLE && previous_action(slot, &previous)) {

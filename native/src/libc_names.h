@@ -1,11 +1,8 @@
 /*
- * libc_names.h — the C library's abbreviation ("USR1") and description ("User defined signal 1") of a
- * standard signal (1..31), for signals_name and signals_description (system.c).
- *
- * glibc (2.32+) has sigabbrev_np and sigdescr_np. musl (linux-musl-x64) has neither: its descriptions
- * come from strsignal, which in musl returns a pointer into a constant table (thread-safe, unlike
- * glibc's strsignal for unknown numbers), and the abbreviations from a table indexed by the target's
- * own <signal.h> constants, so the numbers are those of the architecture being built.
+ * libc_names.h — the C library's abbreviation ("USR1") and description ("User defined signal 1") of a standard
+ * signal (1..31), for system.c. glibc (2.32+) has sigabbrev_np and sigdescr_np. musl has neither: its strsignal
+ * returns a pointer into a constant table (thread-safe, unlike glibc's for unknown numbers), and abbreviations
+ * come from a table indexed by the target's own <signal.h> constants (the architecture being built).
  */
 #ifndef SIGNALS_LIBC_NAMES_H
 #define SIGNALS_LIBC_NAMES_H

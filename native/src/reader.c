@@ -1,24 +1,17 @@
 /*
- * reader.c — the reader side of the ring, and the wake channel's lifetime.
+ * reader.c — the reader side of the ring, and the wake channel's lifetime (docs/design.md, "The path of one
+ * signal"). The wake channel is a socket pair, not a pipe: a same-uid process can open a pipe through
+ * /proc/<pid>/fd, but not a socket (ENXIO); and a byte carries nothing, it only wakes the reader. So nothing
+ * outside the process can forge, read or take a record, and Shutdown waits for nothing another process does.
  *
- * Records live in the ring (state.h), in this process's memory. signals_read_wait() sleeps on a futex in
- * that memory too, so no descriptor is involved in a delivery at all. The wake channel, for C poll loops on
- * signals_read_fd(), is a socket pair, not a pipe: a same-uid process can open a pipe through /proc/<pid>/fd
- * and read or write it, but opening a socket there fails (ENXIO). And even a byte that reached the reader some
- * other way would carry nothing: it only wakes the reader, which then reads the ring. So nothing outside the
- * process can forge, read or take a record, and Shutdown waits for nothing another process does.
- *
- * The reader (one at a time, read_lock) drains the ring; when it finds it empty and means to sleep, it reads
- * the futex word, arms (`signals_reader_armed`), looks at the ring once more, and sleeps in futex(2) while the
- * word is unchanged, with a relative (monotonic) timeout. A handler that publishes while the reader is armed
- * bumps the word and wakes it. Both sides store, then load, seq_cst: either the reader sees the record or the
- * handler sees the reader armed. A busy reader is not armed, so a flood costs the handlers no system call.
- * (A socket wake cost the isolated delivery about 20 µs more than the C self-pipe: bench/results/profile.md.)
- *
- * A position reserved and never published (its handler was abandoned by a siglongjmp, or is very slow)
- * holds up the records behind it. The reader comes back every STUCK_POLL_MS while it waits, and after
- * STUCK_RETIRE_NS retires the cell: everyone skips it from then on. If its handler was only slow, its
- * publish fails on the retired cell and it counts the delivery as overflowed, so the count stays exact.
+ * The reader (one at a time, read_lock) drains the ring; to sleep, it reads the futex word `signals_wake_word`,
+ * arms (`signals_reader_armed`), looks at the ring once more, and sleeps in futex(2) while the word is unchanged
+ * (a relative, monotonic timeout): no descriptor takes part in a delivery to it. A busy reader is not armed, so a
+ * flood costs the handlers no system call. (The socket is for C poll loops on signals_read_fd(); sleeping in
+ * recv(2) on it cost an isolated delivery about 20 µs more than a futex: bench/results/profile.md.) A position
+ * reserved and never published (its handler abandoned by a siglongjmp, or very slow) holds up the records behind
+ * it: the reader comes back every STUCK_POLL_MS and after STUCK_RETIRE_NS retires the cell; a slow handler's
+ * publish then fails and counts as overflowed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,9 +59,8 @@ static _Atomic uint64_t wakes_requested;                  /* signals_wake() call
 
 /* --- opening, closing, forking ------------------------------------------------------------------------ */
 
-/* A fork handler clears the mark in the child too: qemu-user accepts MADV_WIPEONFORK and ignores it (a child
- * there recorded deliveries: native.fork_child_records_nothing under qemu-aarch64). It does not run for a raw
- * clone(2), which the kernel's wipe covers. */
+/* A fork handler clears the mark too: qemu-user accepts MADV_WIPEONFORK and ignores it (qemu-aarch64 failed
+ * native.fork_child_records_nothing). It does not run for a raw clone(2), which the kernel's wipe covers. */
 static void clear_owner_mark_in_child(void)
 {
     _Atomic uint32_t *mark = atomic_load(&signals_owner_mark);
@@ -150,9 +142,8 @@ static void reset_counters_locked(void)
 }
 
 /* After every action was restored: unpublish the write end, wake a sleeping reader, wait (bounded) until no
- * handler still sends on the write end, close it, then close the read end once the reader has let go. The
- * ring is left as it is: records a handler put there before the restore stay readable (signals_read()),
- * so a caller can still hand each one to its callback or its restored action. */
+ * handler still sends on it, close it, then the read end once the reader has let go. The ring stays as it is:
+ * its records stay readable (signals_read()), for their callbacks or their restored actions. */
 void signals_channel_close(void)
 {
     pthread_mutex_lock(&channel_lock);
@@ -177,7 +168,6 @@ void signals_channel_close(void)
 
 int signals_channel_reset_after_fork(void)
 {
-    /* The parent's threads do not exist here; a lock one of them held would never be released. */
     pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
     memcpy(&channel_lock, &fresh, sizeof channel_lock);
     memcpy(&read_lock, &fresh, sizeof read_lock);
@@ -229,20 +219,16 @@ static int read_overflow_locked(signals_record *records, int max)
         if (pending > UINT32_MAX)
             pending = UINT32_MAX;
         overflow_reported[signo] += pending;
-        signals_record *record = &records[count++];
-        memset(record, 0, sizeof *record);
-        record->signo = signo;
-        record->code = SIGNALS_CODE_COALESCED;
-        record->timestamp_ns = signals_monotonic_ns();
-        record->coalesced = (uint32_t)pending;
+        records[count++] = (signals_record){.signo = signo, .code = SIGNALS_CODE_COALESCED,
+                                            .timestamp_ns = signals_monotonic_ns(), .coalesced = (uint32_t)pending};
     }
     if (signo > SIGNALS_MAX_SIGNO)
         overflow_total_reported = total; /* a full scan: everything counted up to `total` is reported */
     return count;
 }
 
-/* Called with read_lock held. Copies published records from the head, up to max. *stuck is set when the
- * head is reserved but not published: records behind it wait (and the cell is retired after a bound). */
+/* Called with read_lock held. Copies published records from the head, up to max. *stuck: the head is reserved,
+ * not published; records behind it wait (and the cell is retired after a bound). */
 static int take_records_locked(signals_record *records, int max, int *stuck)
 {
     int count = 0;
@@ -280,15 +266,6 @@ static int take_records_locked(signals_record *records, int max, int *stuck)
         if (atomic_compare_exchange_strong(&cell->sequence, &relative, SIGNALS_CELL_RETIRED))
             ring_head++;
     }
-    return count;
-}
-
-/* Called with read_lock held: the records, then (when the ring is drained) the overflow counts. */
-static int drain_locked(signals_record *records, int max, int *stuck)
-{
-    int count = take_records_locked(records, max, stuck);
-    if (count < max)
-        count += read_overflow_locked(records + count, max - count);
     return count;
 }
 
@@ -348,9 +325,8 @@ int signals_read_wait(signals_record *records, int max, int timeout_ms)
     return signals_channel_read_wait(records, max, timeout_ms);
 }
 
-/* Returns records, or 0 when the timeout passed, a signals_wake() came during the call, or the channel is
- * closed. A wake byte that woke the reader with nothing to read (one sent for an earlier sleep) just makes
- * it look again and sleep on: 0 always has one of those three reasons. */
+/* Returns records, or 0 only when the timeout passed, a signals_wake() came during the call, or the channel is
+ * closed: a wake byte left from an earlier sleep, with nothing to read, just makes the reader look and sleep on. */
 int signals_channel_read_wait(signals_record *records, int max, int timeout_ms)
 {
     pthread_mutex_lock(&read_lock);
@@ -364,8 +340,10 @@ int signals_channel_read_wait(signals_record *records, int max, int timeout_ms)
         int fd = atomic_load(&read_fd);
         if (timeout_ms == 0 && fd >= 0)
             take_wake_bytes_locked(fd);
-        int stuck = 0;
-        count = drain_locked(records, max, &stuck);
+        int stuck;
+        count = take_records_locked(records, max, &stuck);
+        if (count < max)
+            count += read_overflow_locked(records + count, max - count); /* the ring is drained */
         if (timeout_ms == 0 && count < max && !stuck) /* a poll loop's next wake */
             atomic_store_explicit(&signals_reader_armed, SIGNALS_ARMED_POLLER, memory_order_seq_cst);
         if (count != 0 || timeout_ms == 0 || fd < 0 || !signals_channel_is_open() ||
@@ -413,17 +391,11 @@ int signals_wait(int timeout_ms)
         if (!ring_has_records_locked()) {
             struct pollfd pollfd = {.fd = fd, .events = POLLIN};
             int64_t deadline = timeout_ms < 0 ? -1 : signals_monotonic_ns() / 1000000 + timeout_ms;
-            for (;;) {
-                int left = -1;
-                if (deadline >= 0) {
-                    int64_t remaining = deadline - signals_monotonic_ns() / 1000000;
-                    left = remaining < 0 ? 0 : (int)remaining;
-                }
-                result = poll(&pollfd, 1, left);
-                if (result >= 0 || errno != EINTR)
-                    break;
-            }
-            result = result < 0 ? -1 : (result > 0 ? 1 : 0);
+            do {
+                int64_t remaining = deadline - signals_monotonic_ns() / 1000000;
+                int left = deadline < 0 ? -1 : (remaining < 0 ? 0 : (int)remaining);
+                result = poll(&pollfd, 1, left); /* one descriptor: -1, 0 or 1 */
+            } while (result < 0 && errno == EINTR);
         }
         atomic_store_explicit(&signals_reader_armed, 0, memory_order_relaxed);
     }

@@ -1,12 +1,8 @@
 /*
- * state.h — the state shared between the signal handler (handler.c) and the rest of the library. Everything
- * the handler touches is here: lock-free atomics, or data published before the handler can see it.
- *
- * The path of one record (docs/design.md): the handler reserves a position in `signals_ring` (process
- * memory, never a descriptor), writes the record and publishes it; if the reader said it is about to sleep
- * (`signals_reader_armed`), the handler then wakes it: a futex in process memory for a reader asleep in
- * signals_read_wait(), or one byte, which carries nothing, into the wake socket for a C poll loop. The reader
- * (reader.c) drains the ring. Nothing another process can reach becomes or takes a record.
+ * state.h — everything the signal handler (handler.c) shares with the rest of the library: lock-free atomics, or
+ * data published before the handler can see it. The path of one record (docs/design.md): handler.c puts it in
+ * `signals_ring` (process memory, never a descriptor) and wakes a sleeping reader: a futex in that memory, or,
+ * for a C poll loop, a byte that carries nothing on the wake socket.
  */
 #ifndef SIGNALS_STATE_H
 #define SIGNALS_STATE_H
@@ -26,12 +22,30 @@
  * could not restore, or the subscription was withdrawn) but it records nothing and only chains. */
 #define SIGNALS_POLICY_PASSTHROUGH 3
 
+/* A subscription (HANDLE or OBSERVE): the handler records, the tamper check looks. */
+static inline int signals_policy_subscribed(int policy)
+{
+    return policy == SIGNALS_POLICY_HANDLE || policy == SIGNALS_POLICY_OBSERVE;
+}
+
 /* A slot is live while our handler was installed for it and never restored: HANDLE, OBSERVE or
  * PASSTHROUGH. Whatever sits above a live slot's handler was installed after ours. */
 static inline int signals_policy_live(int policy)
 {
-    return policy == SIGNALS_POLICY_HANDLE || policy == SIGNALS_POLICY_OBSERVE ||
-           policy == SIGNALS_POLICY_PASSTHROUGH;
+    return signals_policy_subscribed(policy) || policy == SIGNALS_POLICY_PASSTHROUGH;
+}
+
+/* The function an action calls: SA_SIGINFO picks the member. */
+static inline void *signals_function_of(const struct sigaction *action)
+{
+    return (action->sa_flags & SA_SIGINFO) ? (void *)action->sa_sigaction : (void *)action->sa_handler;
+}
+
+/* SIG_DFL or SIG_IGN: a disposition with no function to chain to. */
+static inline int signals_is_builtin(const struct sigaction *action)
+{
+    void *function = signals_function_of(action);
+    return function == (void *)SIG_DFL || function == (void *)SIG_IGN;
 }
 
 /* One saved action with a version (a seqlock): the writer makes `version` odd, rewrites the words, makes
@@ -48,17 +62,14 @@ struct signals_slot {
      * then flips previous_index, so a handler on another thread normally reads a copy nobody writes. */
     struct signals_saved_action previous[2];
     _Atomic int previous_index;
-    /* The saved action has SA_RESETHAND and the handler has already chained to it once: from now on it
-     * counts as SIG_DFL (as the kernel would have reset it). Cleared whenever a new action is saved. */
+    /* Both cleared whenever a new action is saved. reset_spent: the saved action has SA_RESETHAND and the handler
+     * chained to it once, so it now counts as SIG_DFL, as the kernel would have reset it. went_above: an install
+     * found the saved handler above ours (core.c, "stale previous"); not set by the handler, since a delivery
+     * racing our own restore also finds the saved handler on top. */
     _Atomic int previous_reset_spent;
-    /* An install found the saved action's handler on top, above ours: its owner installed it again over ours,
-     * and so saved ours as what lies beneath it. Once ours is back on top, that owner has put ours back and
-     * removed itself, so the saved action is stale (core.c, "stale previous"). Cleared whenever a new action is
-     * saved. (Not set by the handler: a delivery racing our own restore also finds the saved handler on top.) */
     _Atomic int previous_went_above;
-    /* Which of our two forms the current installation put on top (core.c, "generations"), what each saved
-     * when it was installed, 1 + the form a foreign handler was last seen above (0: none), and how many fresh
-     * installs there were. Core only, under its lock; the handler never reads these. */
+    /* Core only, under its lock (core.c, "generations"): which of our two forms is on top, what each saved,
+     * 1 + the form a foreign handler was last seen above (0: none), and how many fresh installs there were. */
     int generation;
     struct sigaction saved_by_generation[2];
     int exposed;
@@ -104,10 +115,9 @@ extern _Atomic int signals_wake_fd;      /* write end of the wake socket, -1 whe
 extern _Atomic int signals_wake_users;   /* handlers using signals_wake_fd now; close waits a bounded time */
 
 /* --- fork -----------------------------------------------------------------------------------------------
- * Only the process that opened the channel records. `signals_owner_mark` points into a page advised
- * MADV_WIPEONFORK (and cleared by a fork handler too), so a forked child reads 0 there without a system call;
- * where that advice is refused (kernels before 4.14) it is NULL and the handler compares getpid() with
- * signals_owner_pid instead. */
+ * Only the process that opened the channel records. `signals_owner_mark` is in a page a forked child sees
+ * zeroed (MADV_WIPEONFORK, and a fork handler), read without a system call; where that advice is refused it
+ * is NULL and the handler compares getpid() with signals_owner_pid instead. */
 extern _Atomic(_Atomic uint32_t *) signals_owner_mark;
 extern _Atomic pid_t signals_owner_pid;
 
@@ -118,21 +128,21 @@ int signals_send_wake(void);
 /* Bumps signals_wake_word and wakes a reader asleep on it (futex(2), one system call). Async-signal-safe. */
 void signals_wake_sleeper(void);
 
-/* Helpers for the non-handler files (never called from the handler): a signal number 1..SIGRTMAX; fail
- * with errno set, returning -1 as every int function of signals.h does. */
+/* A signal number 1..SIGRTMAX (signals_rtmax() is not async-signal-safe: never from the handler). */
 static inline int signals_in_range(int signo)
 {
     return signo >= 1 && signo <= signals_rtmax();
 }
 
+/* Fails with errno set, returning -1 as every int function of signals.h does. */
 static inline int signals_fail(int error)
 {
     errno = error;
     return -1;
 }
 
-/* reader.c, for core.c: open the channel if needed (thread-safe); close it after every action was restored
- * (records already in the ring stay readable); start afresh in a forked child. 0 / -1 errno. */
+/* reader.c, for core.c: open the channel if needed; close it after every action was restored (records in the
+ * ring stay readable); start afresh in a forked child. 0 / -1 errno. */
 int signals_channel_open(void);
 void signals_channel_close(void);
 int signals_channel_reset_after_fork(void);
@@ -145,8 +155,7 @@ uint64_t signals_wakes_requested(void);
 /* check_schedule.c, for core.c: a forked child keeps the schedule, not the parent's lock. */
 void signals_check_schedule_reset_after_fork(void);
 
-/* CLOCK_MONOTONIC in nanoseconds: the records' timestamps and the reader's deadlines. clock_gettime is
- * async-signal-safe. */
+/* CLOCK_MONOTONIC in nanoseconds (clock_gettime is async-signal-safe): timestamps and deadlines. */
 static inline int64_t signals_monotonic_ns(void)
 {
     struct timespec now;
@@ -154,27 +163,19 @@ static inline int64_t signals_monotonic_ns(void)
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
-/* Fills a record from a siginfo_t. Pure computation plus clock_gettime (async-signal-safe), so both the
- * handler and signals_wait_info() use it. pid/uid and value are kept only where the kernel defines them for
- * that si_code, so callers never see another union member's bytes. No siginfo (a plain handler above ours
- * chained with NULL): SIGNALS_CODE_NO_INFO, which no reader may take as a verified sender. */
+/* Fills a record from a siginfo_t; async-signal-safe, for the handler and signals_wait_info(). pid/uid and value
+ * are kept only where the kernel defines them for that si_code, never another union member's bytes. No siginfo
+ * (a plain handler above ours chained with NULL): SIGNALS_CODE_NO_INFO, never taken as a verified sender. */
 static inline void signals_fill_record(signals_record *record, int signo, const siginfo_t *info)
 {
+    int code = info != NULL ? info->si_code : SIGNALS_CODE_NO_INFO;
+    int has_sender = info != NULL && (code == SI_USER || code == SI_QUEUE || code == SI_TKILL ||
+                                      code == SI_MESGQ || (signo == SIGCHLD && code > 0));
+    int has_value = info != NULL && (code == SI_QUEUE || code == SI_TIMER || code == SI_MESGQ);
     record->signo = signo;
     record->timestamp_ns = signals_monotonic_ns();
     record->coalesced = 0;
     record->reserved = 0;
-    if (info == NULL) {
-        record->code = SIGNALS_CODE_NO_INFO;
-        record->sender_pid = 0;
-        record->sender_uid = 0;
-        record->value = 0;
-        return;
-    }
-    int code = info->si_code;
-    int has_sender = code == SI_USER || code == SI_QUEUE || code == SI_TKILL || code == SI_MESGQ ||
-                     (signo == SIGCHLD && code > 0);
-    int has_value = code == SI_QUEUE || code == SI_TIMER || code == SI_MESGQ;
     record->code = code;
     record->sender_pid = has_sender ? info->si_pid : 0;
     record->sender_uid = has_sender ? info->si_uid : 0;

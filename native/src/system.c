@@ -1,7 +1,6 @@
 /*
- * system.c — thin wrappers over the signal system calls the managed side needs, so that every native
- * call goes through signals.h (and through the binding generated from it). Signal sets cross the
- * boundary as 64-bit masks, times as integers.
+ * system.c — thin wrappers over the signal system calls the managed side needs, so that every native call goes
+ * through signals.h (and the binding generated from it). Signal sets cross as 64-bit masks, times as integers.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -56,9 +55,7 @@ int signals_sigqueue(int32_t pid, int signo, int64_t value)
 {
     if (!sendable(signo))
         return signals_fail(EINVAL);
-    union sigval sigval;
-    memset(&sigval, 0, sizeof sigval);
-    sigval.sival_ptr = (void *)(intptr_t)value;
+    union sigval sigval = {.sival_ptr = (void *)(intptr_t)value};
     return sigqueue(pid, signo, sigval);
 }
 
@@ -77,9 +74,7 @@ uint64_t signals_thread_self(void)
 
 int signals_thread_kill(int32_t tid, int signo)
 {
-    if (!sendable(signo))
-        return signals_fail(EINVAL);
-    return (int)syscall(SYS_tgkill, getpid(), tid, signo);
+    return sendable(signo) ? (int)syscall(SYS_tgkill, getpid(), tid, signo) : signals_fail(EINVAL);
 }
 
 int32_t signals_thread_id(void)
@@ -98,9 +93,7 @@ int32_t signals_thread_id(void)
 
 int signals_pidfd_open(int32_t pid)
 {
-    if (pid <= 0)
-        return signals_fail(EINVAL);
-    return (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+    return pid > 0 ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : signals_fail(EINVAL);
 }
 
 int signals_pidfd_send(int pidfd, int signo, int has_value, int64_t value)
@@ -143,8 +136,7 @@ uint32_t signals_alarm(uint32_t seconds)
 
 static struct timeval to_timeval(int64_t us)
 {
-    struct timeval tv = {.tv_sec = us / 1000000, .tv_usec = us % 1000000};
-    return tv;
+    return (struct timeval){.tv_sec = us / 1000000, .tv_usec = us % 1000000};
 }
 
 static int64_t from_timeval(struct timeval tv)
