@@ -65,7 +65,7 @@ typedef struct signals_record {
 #define SIGNALS_CODE_NO_INFO 0x7fff0002
 
 /* `reserved` bit: the delivery came under SIGNALS_POLICY_HANDLE, so the action that was there before ours
- * did not run for it. A reader that cannot hand such a record to anyone (its subscriber went away meanwhile)
+ * did not run for it (on a coalesced record: at least one of its deliveries did). A reader that cannot hand such a record to anyone (its subscriber went away meanwhile)
  * should give the signal to the action now in place (re-raise it), or the delivery is lost. */
 #define SIGNALS_RECORD_HANDLED 1u
 

@@ -88,13 +88,8 @@ static void forget_stale_previous_locked(struct signals_slot *slot)
  * a forgotten slot) and puts it back writes *that* form: when the form on top is not the current installation's,
  * every party above the older one has gone, ours included, and what lies beneath is what the older one saved.
  * Without the mark, ours over ours looked like nothing happened, and our restore put back the handler of a party
- * already gone (stress R8, seed 1235066599, sequences 983, 1209 and 1615). */
-static int generation_of(const struct sigaction *action)
-{
-    return (action->sa_flags & SA_NODEFER) ? 1 : 0;
-}
-
-/* Called with `lock` held, before a fresh install over `top`. A handler that copies the flags of the action it
+ * already gone (stress R8, seed 1235066599, sequences 983, 1209 and 1615).
+ * Called with `lock` held, before a fresh install over `top`. A handler that copies the flags of the action it
  * replaced (System.Native does) shows the form it went over in its own SA_NODEFER; else a form that a foreign
  * handler was seen above may have been saved by it; else the other form than last time. */
 static int fresh_generation_locked(struct signals_slot *slot, const struct sigaction *top)
@@ -117,7 +112,7 @@ static void note_exposed_locked(struct signals_slot *slot, const struct sigactio
 /* Called with `lock` held, ours on top: follows an older installation that someone put back. */
 static void follow_generation_on_top_locked(struct signals_slot *slot, const struct sigaction *top)
 {
-    int generation = generation_of(top);
+    int generation = (top->sa_flags & SA_NODEFER) ? 1 : 0;
     if (generation == slot->generation)
         return;
     slot->generation = generation;
@@ -205,7 +200,7 @@ static int check_allowed(int signo)
 
 /* Our action: SA_RESTART unless signals_set_interrupt asked for EINTR; the SA_ONSTACK of the action it replaces
  * (the runtime's fault handlers run on an alternate stack); a full mask, so no handler interrupts ours while it
- * records (handler.c gives a chained handler its own mask); SA_NODEFER for the generation (generation_of). */
+ * records (handler.c gives a chained handler its own mask); SA_NODEFER for the generation ("Generations"). */
 static void our_action(int signo, struct sigaction *ours, const struct sigaction *previous)
 {
     struct signals_slot *slot = &signals_slots[signo];

@@ -178,6 +178,8 @@ static void record_delivery(struct signals_slot *slot, int signo, const siginfo_
         break;
     }
     if (!published) {
+        if (handled) /* before the count: a reader that sees the overflow sees this too */
+            atomic_fetch_add_explicit(&slot->overflowed_handled, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&slot->overflowed, 1, memory_order_release);
         atomic_fetch_add_explicit(&signals_overflow_total, 1, memory_order_seq_cst);
     }

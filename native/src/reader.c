@@ -52,6 +52,7 @@ static uint64_t ring_head;                                /* read_lock: the next
 static int64_t stuck_since_ns;                            /* read_lock: when a reserved head was first seen */
 static uint64_t stuck_before;                             /* read_lock: the tail then */
 static uint64_t overflow_reported[SIGNALS_MAX_SIGNO + 1]; /* read_lock: overflowed deliveries already read */
+static uint64_t overflow_handled_seen[SIGNALS_MAX_SIGNO + 1]; /* read_lock: overflowed_handled at the last report */
 static uint64_t overflow_total_reported;                  /* read_lock: signals_overflow_total at the last full scan */
 static int64_t last_wait_ns;                              /* read_lock: see signals_set_reader_spin() */
 static _Atomic int reader_spin_us = 0;
@@ -187,7 +188,8 @@ int signals_channel_reset_after_fork(void)
     for (int signo = 0; signo <= SIGNALS_MAX_SIGNO; signo++) {
         atomic_store(&signals_slots[signo].delivered, 0);
         atomic_store(&signals_slots[signo].overflowed, 0);
-        overflow_reported[signo] = 0;
+        atomic_store(&signals_slots[signo].overflowed_handled, 0);
+        overflow_reported[signo] = overflow_handled_seen[signo] = 0;
     }
     atomic_store(&signals_overflow_total, 0);
     overflow_total_reported = 0;
@@ -219,8 +221,12 @@ static int read_overflow_locked(signals_record *records, int max)
         if (pending > UINT32_MAX)
             pending = UINT32_MAX;
         overflow_reported[signo] += pending;
+        uint64_t handled = atomic_load_explicit(&signals_slots[signo].overflowed_handled, memory_order_relaxed);
         records[count++] = (signals_record){.signo = signo, .code = SIGNALS_CODE_COALESCED,
-                                            .timestamp_ns = signals_monotonic_ns(), .coalesced = (uint32_t)pending};
+                                            .timestamp_ns = signals_monotonic_ns(), .coalesced = (uint32_t)pending,
+                                            .reserved = handled != overflow_handled_seen[signo] ? SIGNALS_RECORD_HANDLED
+                                                                                                : 0};
+        overflow_handled_seen[signo] = handled; /* HANDLED: some came under HANDLE, so none may be dropped */
     }
     if (signo > SIGNALS_MAX_SIGNO)
         overflow_total_reported = total; /* a full scan: everything counted up to `total` is reported */

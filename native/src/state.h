@@ -76,6 +76,7 @@ struct signals_slot {
     unsigned fresh_installs;
     _Atomic uint64_t delivered;  /* deliveries recorded by the handler (put in the ring or overflowed) */
     _Atomic uint64_t overflowed; /* deliveries whose record did not fit in the ring */
+    _Atomic uint64_t overflowed_handled; /* of those, deliveries kept from the previous action (HANDLE) */
     _Atomic int interrupt;       /* signals_set_interrupt(): 1 leaves SA_RESTART out of our action */
 };
 

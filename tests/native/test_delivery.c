@@ -275,11 +275,12 @@ TEST(overflow_coalesces_exact_counts)
     CHECK_EQ(0, signals_restore(signo));
 }
 
-/* A coalesced record looks like this: code SIGNALS_CODE_COALESCED, no sender, no value. */
-TEST(overflow_record_fields)
+/* A coalesced record looks like this: code SIGNALS_CODE_COALESCED, no sender, no value; flagged HANDLED when its
+ * deliveries came under HANDLE (kept from the previous action: a reader that finds no subscriber hands it on). */
+static void check_overflow_record(int policy)
 {
     int signo = SIGRTMIN + 5;
-    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_HANDLE));
+    CHECK_EQ(0, signals_install(signo, policy));
     int capacity = signals_pipe_capacity();
     kill_self(signo, capacity + 3);
     wait_delivered(signo, (uint64_t)capacity + 3);
@@ -299,13 +300,24 @@ TEST(overflow_record_fields)
             CHECK_EQ(0, records[i].sender_pid);
             CHECK_EQ(0, records[i].sender_uid);
             CHECK_EQ(0, records[i].value);
-            CHECK_EQ(0, records[i].reserved);
+            CHECK_EQ(policy == SIGNALS_POLICY_HANDLE ? SIGNALS_RECORD_HANDLED : 0u, records[i].reserved);
             CHECK(records[i].timestamp_ns >= before);
         }
     }
     CHECK_EQ(0, count);
     CHECK_EQ(capacity + 1, total);
     CHECK_EQ(0, signals_restore(signo));
+}
+
+TEST(overflow_record_fields)
+{
+    check_overflow_record(SIGNALS_POLICY_HANDLE);
+}
+
+/* OBSERVE: the previous action (SIG_DFL here: nothing to call) was not kept from anything. */
+TEST(overflow_record_fields_under_observe)
+{
+    check_overflow_record(SIGNALS_POLICY_OBSERVE);
 }
 
 /* --- errno --------------------------------------------------------------------------------------- */

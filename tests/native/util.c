@@ -42,7 +42,6 @@ static void add_records(int signo, const signals_record *records, int count, str
         }
         CHECK_EQ(0, record->reserved & ~SIGNALS_RECORD_HANDLED); /* no bit the header does not define */
         if (record->coalesced > 0) {
-            CHECK_EQ(0, record->reserved);
             CHECK_EQ(SIGNALS_CODE_COALESCED, record->code);
             out->coalesced += record->coalesced;
             out->coalesced_records++;
