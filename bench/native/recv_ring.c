@@ -7,8 +7,10 @@
  * Every handler (SIGUSR1 ping, SIGUSR2 isolated, the flood signal) does our handler's record work: a
  * clock_gettime and the record's fields from siginfo, put into a lock-free ring in process memory (a bounded
  * multi-producer, single-consumer queue, Vyukov's). Only when the reader said it is about to sleep does the
- * handler send one byte, which carries nothing, into a socket pair; a busy reader costs the handler no system
- * call. A full ring counts the delivery per signal instead (the reader adds the count), so counts stay exact.
+ * handler wake it, as libsignals does for its dispatcher: it bumps a word in process memory and FUTEX_WAKEs the
+ * reader sleeping on it; a busy reader costs the handler no system call. (Until the futex, this floor and
+ * libsignals sent a byte into a socket pair: see bench/results/profile.md.) A full ring counts the delivery per
+ * signal instead (the reader adds the count), so counts stay exact.
  *
  * The reader thread blocks every signal, as recv_libsignals' does, so every delivery takes the path under
  * test: a handler on another thread, then the wake. (Our managed dispatcher blocks nothing, but the kernel
@@ -23,7 +25,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#define FUTEX_WAIT_PRIVATE_OP 128 /* FUTEX_WAIT | FUTEX_PRIVATE_FLAG */
+#define FUTEX_WAKE_PRIVATE_OP 129 /* FUTEX_WAKE | FUTEX_PRIVATE_FLAG */
 
 #define RING_RECORDS 16384 /* a power of two, as libsignals' */
 #define MAX_SIGNO 64
@@ -46,7 +51,7 @@ static _Atomic uint64_t ring_tail;
 static uint64_t ring_head; /* the reader's alone */
 static _Atomic uint64_t overflowed[MAX_SIGNO + 1];
 static _Atomic int reader_armed;
-static int wake[2]; /* [0] the reader's (blocking), [1] the handlers' (non-blocking) */
+static _Atomic uint32_t wake_word; /* the reader sleeps while it is unchanged; a wake bumps it */
 static int ack_fd, flood_signo;
 static _Atomic uint64_t received;
 
@@ -81,8 +86,8 @@ static void on_signal(int signo, siginfo_t *info, void *context)
     /* Publish, then look at the flag; the reader arms, then looks at the ring: both seq_cst (Dekker), so
      * either this handler sees the reader armed or the reader sees the record. */
     if (atomic_load_explicit(&reader_armed, memory_order_seq_cst)) {
-        static const char byte = 0;
-        (void)send(wake[1], &byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL); /* EAGAIN: bytes are waiting already */
+        atomic_fetch_add_explicit(&wake_word, 1, memory_order_seq_cst);
+        (void)syscall(SYS_futex, &wake_word, FUTEX_WAKE_PRIVATE_OP, 1, NULL, NULL, 0);
     }
     errno = saved_errno;
 }
@@ -111,11 +116,12 @@ static void *reader(void *unused)
         struct record record;
         int got = take(&record);
         if (!got) {
+            uint32_t seen = atomic_load_explicit(&wake_word, memory_order_seq_cst);
             atomic_store_explicit(&reader_armed, 1, memory_order_seq_cst);
             got = take(&record);
             if (!got) {
-                char bytes[64];
-                (void)recv(wake[0], bytes, sizeof bytes, 0); /* EINTR cannot happen: every signal is blocked */
+                /* Returns at once if a handler bumped the word since `seen` (EAGAIN). */
+                (void)syscall(SYS_futex, &wake_word, FUTEX_WAIT_PRIVATE_OP, seen, NULL, NULL, 0);
                 atomic_store_explicit(&reader_armed, 0, memory_order_relaxed);
                 continue;
             }
@@ -153,8 +159,7 @@ int main(int argc, char **argv)
     }
     ack_fd = bench_open_fifo(argv[1]);
     flood_signo = atoi(argv[2]);
-    if (flood_signo <= 0 || flood_signo > MAX_SIGNO || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, wake) != 0 ||
-        fcntl(wake[1], F_SETFL, O_NONBLOCK) != 0)
+    if (flood_signo <= 0 || flood_signo > MAX_SIGNO)
         return 2;
     /* Like our action: SA_SIGINFO, SA_RESTART, every signal blocked while the handler runs. */
     struct sigaction action = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_RESTART};

@@ -68,7 +68,7 @@ internal static class BenchSuite
             var latency = new List<LatencyRow>
             {
                 new("C self-pipe, reader thread (floor)", selfPipe, usr1),
-                new("C ring + wake-only socket (second floor)", ring, usr1),
+                new("C ring + futex wake (second floor)", ring, usr1),
                 new("C sigwaitinfo thread", sigwait, usr1),
                 new("ours: Subscribe callback (dispatcher)", oursCallback, usr1),
                 new("ours: WaitAsync loop", oursWaitAsync, usr1),
@@ -80,7 +80,7 @@ internal static class BenchSuite
             var floods = new List<FloodRow>
             {
                 new("C self-pipe + atomic counter", selfPipe, flood),
-                new("C ring + wake-only socket", ring, flood),
+                new("C ring + futex wake", ring, flood),
                 new("ours: Subscribe callback", oursCallback, flood),
                 new(".NET PosixSignalRegistration (counts only; callbacks on the thread pool)", psrFlood, flood, acknowledges: false),
                 new("diagnostic: C + libsignals, the dispatcher's loop", libsignalsLoop, flood),
@@ -90,7 +90,7 @@ internal static class BenchSuite
             var isolated = new List<IsolatedRow>
             {
                 new("C self-pipe, reader thread (floor)", selfPipe, isolatedSignal),
-                new("C ring + wake-only socket (second floor)", ring, isolatedSignal),
+                new("C ring + futex wake (second floor)", ring, isolatedSignal),
                 new("C signalfd thread", signalfd, isolatedSignal),
                 new(".NET PosixSignalRegistration", psrUsr1, isolatedSignal),
                 new("ours: Subscribe callback (dispatcher)", oursCallback, isolatedSignal),
@@ -100,7 +100,7 @@ internal static class BenchSuite
             foreach (int rate in new[] { 1000, 10_000 })
             {
                 cpuRows.Add(new("C self-pipe + atomic counter (floor)", selfPipe, flood, rate));
-                cpuRows.Add(new("C ring + wake-only socket (second floor)", ring, flood, rate));
+                cpuRows.Add(new("C ring + futex wake (second floor)", ring, flood, rate));
                 cpuRows.Add(new("ours: Subscribe callback (dispatcher)", oursCallback, flood, rate));
                 cpuRows.Add(new("diagnostic: ours with DispatcherSpin = 50 µs", oursSpin, flood, rate));
             }
