@@ -11,9 +11,11 @@
  * signals_tampered, the records read (exactly the predicted number per signal) and the foreign handlers'
  * call counts.
  *
- * Only SIG_IGN is used as a builtin action, and every model signal starts ignored, so no delivery can
- * end the process; the chaining handlers are never allowed to form a cycle without ours in it (that
- * would be the test's own infinite loop; a cycle through ours is allowed and is the guard's job).
+ * Only SIG_IGN is set as a builtin action, and every model signal starts ignored, so no delivery can end the
+ * process. SIG_DFL appears only where the library puts it in place of a stale saved handler (docs/design.md,
+ * "Chaining rules"); while it is on top the sequence sends nothing of that signal. The chaining handlers are
+ * never allowed to form a cycle without ours in it (that would be the test's own infinite loop; a cycle through
+ * ours is allowed and is the guard's job).
  *
  * Each sequence runs in a forked child (fresh process state; a crash or hang is a failure, and an
  * alarm bounds it). SIGNALS_MODEL_SEED=N replays one seed; SIGNALS_MODEL_SEQUENCES and
@@ -34,7 +36,7 @@
 #define MAX_STEPS 200
 #define TIME_BUDGET_MS 30000 /* stop starting new sequences after this (sanitizers, valgrind) */
 
-enum entity { E_IGN, E_OURS, E_CHAINER0, E_CHAINER1 };
+enum entity { E_IGN, E_OURS, E_CHAINER0, E_CHAINER1, E_DFL };
 
 enum op {
     OP_INSTALL, OP_UNINSTALL, OP_RESTORE, OP_SET_IGNORED, OP_TAMPER, OP_CHAINER_INSTALL, OP_CHAINER_REMOVE,
@@ -57,6 +59,7 @@ struct model {
     int top[MODEL_SIGNALS];
     int policy[MODEL_SIGNALS]; /* 0, HANDLE, OBSERVE, PASSTHROUGH (3) */
     int previous[MODEL_SIGNALS];
+    int went_above[MODEL_SIGNALS]; /* an install found the saved chainer above ours since it was saved */
     int chainer_saved[CHAINERS][MODEL_SIGNALS];
     uint64_t records[MODEL_SIGNALS];
     uint64_t chainer_calls[CHAINERS][MODEL_SIGNALS];
@@ -147,6 +150,8 @@ static int kind_of(int entity)
         return SIGNALS_DISPOSITION_IGNORED;
     case E_OURS:
         return SIGNALS_DISPOSITION_OURS;
+    case E_DFL:
+        return SIGNALS_DISPOSITION_DEFAULT;
     default:
         return SIGNALS_DISPOSITION_FOREIGN;
     }
@@ -213,6 +218,21 @@ static int chainer_install_allowed(const struct model *m, int s, int k)
     return 1;
 }
 
+static void save_previous(struct model *m, int s, int entity)
+{
+    m->previous[s] = entity;
+    m->went_above[s] = 0;
+}
+
+/* Ours on top: a saved chainer is stale when an install saw it above ours since (its owner installed it again
+ * over ours, then put ours back), or when the slot is forgotten (our restore put that chainer on top, and only
+ * its owner, which had saved ours, put ours back): core.c, forget_stale_previous_locked. SIG_DFL stands in. */
+static void forget_stale(struct model *m, int s)
+{
+    if (is_chainer(m->previous[s]) && (m->went_above[s] || m->policy[s] == 0))
+        save_previous(m, s, E_DFL);
+}
+
 /* The library's restore, in the model. Returns what signals_restore returns. */
 static int model_restore(struct model *m, int s)
 {
@@ -222,6 +242,7 @@ static int model_restore(struct model *m, int s)
         m->policy[s] = PASSTHROUGH;
         return 1;
     }
+    forget_stale(m, s);
     m->top[s] = m->previous[s];
     m->policy[s] = 0;
     return 0;
@@ -291,15 +312,23 @@ static int apply(struct model *m, const struct step *step, int index)
 {
     int s = step->sig, signo = signal_number(s), k = step->arg;
     int result = 0, expected = 0;
+    int sends = step->op == OP_RAISE || step->op == OP_RAISE_ON_THREAD || step->op == OP_SEND ||
+                step->op == OP_FORK_CHILD_RAISES;
+    if (sends && m->top[s] == E_DFL)
+        return 0; /* its default action would end the process: not a step this test takes */
     errno = 0;
     switch (step->op) {
     case OP_INSTALL: {
         int policy = step->arg ? SIGNALS_POLICY_OBSERVE : SIGNALS_POLICY_HANDLE;
         result = signals_install(signo, policy);
-        if (m->top[s] == E_OURS || (live(m->policy[s]) && is_chainer(m->top[s]))) {
+        if (m->top[s] == E_OURS) {
+            forget_stale(m, s);
+            m->policy[s] = policy;
+        } else if (live(m->policy[s]) && is_chainer(m->top[s])) {
+            m->went_above[s] |= m->top[s] == m->previous[s];
             m->policy[s] = policy;
         } else {
-            m->previous[s] = m->top[s];
+            save_previous(m, s, m->top[s]);
             m->top[s] = E_OURS;
             m->policy[s] = policy;
         }
@@ -320,7 +349,7 @@ static int apply(struct model *m, const struct step *step, int index)
         result = signals_set_builtin(signo, 1);
         m->top[s] = E_IGN;
         m->policy[s] = 0;
-        m->previous[s] = E_IGN;
+        save_previous(m, s, E_IGN);
         break;
     case OP_TAMPER:
         set_action(signo, SIG_IGN);
@@ -343,8 +372,8 @@ static int apply(struct model *m, const struct step *step, int index)
         result = signals_reinstall(signo);
         if (!subscribed(m->policy[s])) {
             expected = -ENOENT;
-        } else if (m->top[s] == E_IGN) {
-            m->previous[s] = E_IGN;
+        } else if (m->top[s] == E_IGN || m->top[s] == E_DFL) {
+            save_previous(m, s, m->top[s]);
             m->top[s] = E_OURS;
         }
         break;
@@ -408,7 +437,7 @@ static int check(struct model *m, int index)
                      signals_previous_disposition(signo), previous);
             return -1;
         }
-        if (subscribed(m->policy[s]) && m->top[s] == E_IGN)
+        if (subscribed(m->policy[s]) && (m->top[s] == E_IGN || m->top[s] == E_DFL))
             tampered |= SIGNAL_BIT(signo);
         for (int k = 0; k < CHAINERS; k++)
             if (chainer_calls(k, signo) != m->chainer_calls[k][s]) {
