@@ -162,7 +162,7 @@ TEST(channel_fds_are_cloexec_and_nonblocking)
         int status_flags = fcntl(opened[i], F_GETFL);
         CHECK(status_flags >= 0);
         if (opened[i] == read_fd)
-            CHECK(!(status_flags & O_NONBLOCK)); /* the reader sleeps in recv(2) itself */
+            CHECK(!(status_flags & O_NONBLOCK)); /* blocking, as a C poll loop expects of signals_read_fd() */
         else
             CHECK(status_flags & O_NONBLOCK); /* the handler's wake byte must never block */
     }

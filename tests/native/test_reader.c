@@ -1,4 +1,4 @@
-/* test_reader.c — the blocking reader: signals_read_wait() sleeps in recv(2) until a record, a wake,
+/* test_reader.c — the blocking reader: signals_read_wait() sleeps (a futex) until a record, a wake,
  * a timeout or a shutdown, and reports overflow without needing another delivery to wake it. */
 #define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <errno.h>
