@@ -601,3 +601,25 @@ TEST(fresh_install_takes_the_form_not_beneath)
     CHECK_EQ(1, atomic_load(&restorer_deepest));
     restorer_uninstall(signo);
 }
+
+/* A stale copy of ours on top of a forgotten slot chains to nothing. The chainer saved ours, put it back, was put
+ * back by our restore (a stale handler nobody could tell), and put ours back again: its owner thinks it gone
+ * twice over. Ours then ran with the chainer as its saved action and called it, once per delivery, behind its
+ * owner's back; under a library above (System.Native, in R8 seed 1964206752, sequence 264) it ran twice per
+ * delivery. */
+TEST(forgotten_slot_chains_to_nothing)
+{
+    int signo = SIGUSR2;
+    set_action(signo, SIG_IGN);
+    chainer_install(0, signo);                                   /* the chainer over SIG_IGN */
+    CHECK_EQ(0, signals_install(signo, SIGNALS_POLICY_OBSERVE)); /* ours over it: saves it */
+    chainer_install(0, signo);                                   /* over ours again: saves ours */
+    CHECK_EQ(1, chainer_remove(0, signo));                       /* ours back on top */
+    CHECK_EQ(0, signals_restore(signo));                         /* the chainer back: nothing told us it left */
+    CHECK_EQ(1, chainer_remove(0, signo));                       /* ours back on top, forgotten */
+    CHECK_EQ(SIGNALS_DISPOSITION_OURS, signals_disposition(signo));
+    uint64_t before = chainer_calls(0, signo);
+    CHECK_EQ(0, raise(signo));
+    CHECK_EQ(before, chainer_calls(0, signo));
+    set_action(signo, SIG_IGN);
+}

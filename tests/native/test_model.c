@@ -188,8 +188,10 @@ static void simulate(struct model *m, int s, int entity, int *ours_chaining, int
     } else if (entity == E_OURS && !*ours_chaining) {
         if (subscribed(m->policy[s]))
             m->records[s]++;
-        /* Ours never chains to the action on top: that one already ran for this delivery. */
-        if (m->policy[s] != SIGNALS_POLICY_HANDLE && m->previous[s] != E_OURS && m->previous[s] != m->top[s]) {
+        /* Ours never chains to the action on top: that one already ran for this delivery; nor from a forgotten
+         * slot (policy 0), whose saved function ran already or is gone (handler.c). */
+        int chains = m->policy[s] == SIGNALS_POLICY_OBSERVE || m->policy[s] == PASSTHROUGH;
+        if (chains && m->previous[s] != E_OURS && m->previous[s] != m->top[s]) {
             *ours_chaining = 1;
             simulate(m, s, m->previous[s], ours_chaining, depth + 1);
             *ours_chaining = 0;

@@ -8,7 +8,7 @@ namespace Signals.Stress.Scenarios.Composition;
 /// <item>Our first subscription goes on top and saves what was there; if our slot is still in the chain (a
 /// pass-through someone installed over), it is reactivated in place, never installed a second time above a
 /// handler that chains to it (issue 10, item 1). Handle stops the chain (except SIGCHLD, which always chains);
-/// Observe chains to the saved function.</item>
+/// Observe chains to the saved function; a forgotten slot (restored, or set to a builtin) chains to nothing.</item>
 /// <item>The last Dispose restores the saved action when ours is on top; otherwise ours stays as a pass-through.</item>
 /// <item>Another handler installed over a live subscription is left alone or put below ours: both are
 /// allowed (<see cref="Diverged"/>), but whatever the library does, our subscriptions still receive every
@@ -321,7 +321,8 @@ internal sealed class SignalModel(Signal signal)
             ChainNode.Runtime => RuntimeOrigin,
             _ => node,
         };
-        return (IsOurs(node) || IsFunction(node)) && !(IsOurs(node) && OursHandles);
+        // Ours chains to nothing from a forgotten slot (native: only OBSERVE and PASSTHROUGH chain).
+        return (IsOurs(node) || IsFunction(node)) && !(IsOurs(node) && (OursHandles || Slot == OursSlot.None));
     }
 
     /// <summary>Updates every expectation for <paramref name="count"/> deliveries sent now.</summary>
