@@ -259,9 +259,8 @@ void signals_handler(int signo, siginfo_t *info, void *ucontext)
         int policy = atomic_load_explicit(&slot->policy, memory_order_acquire);
         if (signals_policy_subscribed(policy) && recording_process())
             record_delivery(slot, signo, info, policy == SIGNALS_POLICY_HANDLE);
-        /* A forgotten slot (0: restored, set_builtin) chains to nothing. Its saved action is a builtin one, or the
-         * function our restore put on top: that one either ran already (it is above whatever stale copy of ours
-         * called us) or its owner removed it (docs/design.md, "Chaining rules"). */
+        /* A forgotten slot (0) chains to nothing: its saved action is builtin, or the function our restore put on
+         * top, which ran already or was removed by its owner (docs/design.md, "Chaining rules"). */
         int chains = policy == SIGNALS_POLICY_OBSERVE || policy == SIGNALS_POLICY_PASSTHROUGH;
         struct sigaction previous;
         if (chains && previous_action(slot, &previous)) {
